@@ -1,0 +1,354 @@
+package io.streaminfer.core;
+
+import io.streaminfer.core.internal.EngineSession;
+import io.streaminfer.core.internal.RefusedSession;
+import io.streaminfer.core.internal.SessionServices;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * The streaming engine: opens sessions for a transport and runs their pipelines on one
+ * bounded pool of workers shared fairly by all sessions.
+ *
+ * <p>A transport calls {@link #open} when a client connects and then drives the returned
+ * {@link StreamSession}. Thread-safe. {@link #shutdown} answers what is in flight and closes
+ * every session with 1001.
+ *
+ * <p>The worker pool holds {@code workers} threads; its task queue holds at most one task per
+ * session (a session schedules its next frame only when the previous one is done), so it is
+ * bounded by {@link StreamConfig#maxSessions()}.
+ */
+public final class StreamEngine implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(StreamEngine.class.getName());
+    private static final int MAX_ECHOED_ID_LENGTH = 64;
+
+    private final StreamConfig config;
+    private final PipelineRegistry registry;
+    private final StreamListener listener;
+    private final ThreadPoolExecutor workers;
+    private final SessionServices services;
+    private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    private final AtomicInteger reservedSlots = new AtomicInteger();
+    private final Object endedSignal = new Object();
+    private volatile boolean stopping;
+
+    private StreamEngine(Builder b) {
+        this.config = b.config;
+        this.registry = b.registry;
+        this.listener = b.listener;
+        this.workers = new ThreadPoolExecutor(b.workers, b.workers, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), new WorkerThreads());
+        FrameValidator validator = b.validator != null ? b.validator : FrameValidator.jpeg(config.maxFrameBytes());
+        BackpressurePolicy policy = b.policy != null ? b.policy : BackpressurePolicy.latestFrameWins(config.queueDepth());
+        this.services = new SessionServices(config, b.clock, listener, validator, policy, workers, this::ended);
+    }
+
+    /**
+     * @param registry the pipelines to offer
+     * @return a builder with the default configuration, clock, validator and policy
+     */
+    public static Builder builder(PipelineRegistry registry) {
+        return new Builder(registry);
+    }
+
+    /**
+     * Opens a session for a client that connected asking for {@code pipelineId}. When the
+     * connection cannot be served (no such pipeline, pipeline unavailable, too many sessions,
+     * server stopping), the client is sent the error and the channel is closed; the returned
+     * session is then already closed and ignores input.
+     *
+     * @param pipelineId    the {@code pipeline_id} query parameter, {@literal null} when absent
+     * @param channel       where this client's answers go
+     * @param remoteAddress the client's address, for operators
+     * @return the session to drive, never {@literal null}
+     */
+    public StreamSession open(String pipelineId, OutboundChannel channel, String remoteAddress) {
+        Objects.requireNonNull(channel, "channel");
+        String sessionId = UUID.randomUUID().toString();
+        if (stopping) {
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
+                    "the server is shutting down; try again later");
+        }
+        if (pipelineId == null || pipelineId.isBlank()) {
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
+                    "pipeline_id is missing: connect to /ws/video/stream?pipeline_id=<id>; known pipelines: " + knownIds());
+        }
+        Optional<PipelineInfo> info = registry.find(pipelineId);
+        if (info.isEmpty()) {
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
+                    "unknown pipeline '" + echo(pipelineId) + "'; known pipelines: " + knownIds());
+        }
+        if (!info.get().available()) {
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
+                    "pipeline '" + pipelineId + "' is unavailable: " + info.get().unavailableReason());
+        }
+        if (reservedSlots.incrementAndGet() > config.maxSessions()) {
+            reservedSlots.decrementAndGet();
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
+                    "the server is at its limit of " + config.maxSessions() + " sessions; try again later");
+        }
+        FrameProcessor processor;
+        try {
+            processor = registry.open(pipelineId);
+        } catch (PipelineUnavailableException e) {
+            reservedSlots.decrementAndGet();
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
+                    "pipeline '" + pipelineId + "' is unavailable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            reservedSlots.decrementAndGet();
+            LOG.log(Level.WARNING, "pipeline '" + pipelineId + "' could not be opened", e);
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INTERNAL_ERROR,
+                    "pipeline '" + pipelineId + "' could not be started");
+        }
+        EngineSession session = new EngineSession(sessionId, pipelineId, remoteAddress, services, channel, processor);
+        sessions.put(sessionId, session);
+        listener.sessionOpened(session);
+        return session;
+    }
+
+    /**
+     * @return snapshots of the open sessions, never {@literal null}
+     */
+    public List<SessionStats> sessions() {
+        List<SessionStats> all = new ArrayList<>();
+        for (EngineSession session : sessions.values()) {
+            all.add(session.stats());
+        }
+        return all;
+    }
+
+    /**
+     * @return how many sessions are open
+     */
+    public int activeSessions() {
+        return sessions.size();
+    }
+
+    /**
+     * @return workers running a pipeline now
+     */
+    public int busyWorkers() {
+        return workers.getActiveCount();
+    }
+
+    /**
+     * @return sessions waiting for a free worker
+     */
+    public int queuedTasks() {
+        return workers.getQueue().size();
+    }
+
+    /**
+     * @return the settings, never {@literal null}
+     */
+    public StreamConfig config() {
+        return config;
+    }
+
+    /**
+     * @return the pipelines offered, never {@literal null}
+     */
+    public PipelineRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * Stops taking sessions, answers what is in flight and closes every session with 1001;
+     * sessions still busy after {@code grace} are closed without waiting.
+     *
+     * @param grace how long to wait for in-flight frames
+     * @return whether every session ended within the grace period
+     */
+    public boolean shutdown(Duration grace) {
+        stopping = true;
+        for (EngineSession session : sessions.values()) {
+            session.shutdown();
+        }
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean graceful = awaitNoSessions(deadline);
+        if (!graceful) {
+            for (EngineSession session : sessions.values()) {
+                session.forceClose();
+            }
+        }
+        workers.shutdownNow();
+        return graceful;
+    }
+
+    /** Same as {@link #shutdown(Duration)} with a 10 second grace period. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(10));
+    }
+
+    private boolean awaitNoSessions(long deadlineNanos) {
+        synchronized (endedSignal) {
+            while (!sessions.isEmpty()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(endedSignal, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private void ended(EngineSession session) {
+        if (sessions.remove(session.id()) != null) {
+            reservedSlots.decrementAndGet();
+        }
+        synchronized (endedSignal) {
+            endedSignal.notifyAll();
+        }
+    }
+
+    private StreamSession refuse(String sessionId, String pipelineId, String remote, OutboundChannel channel,
+                                 ErrorCode code, String detail) {
+        listener.sessionRefused(code, pipelineId, remote);
+        OutboundChannel.SendCallback ignore = new OutboundChannel.SendCallback() {
+            @Override
+            public void succeeded() {
+                // the close follows; nothing to count for a refused connection
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                LOG.log(Level.DEBUG, () -> "refusal could not be written: " + cause);
+            }
+        };
+        try {
+            channel.send(new ServerMessage.StreamError(code, detail), ignore);
+            channel.close(code.closeCode(), code.wireName());
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "refusing a connection failed: " + e);
+        }
+        return new RefusedSession(sessionId, pipelineId, remote, code.closeCode());
+    }
+
+    private String knownIds() {
+        String ids = registry.pipelines().stream().map(PipelineInfo::id).collect(Collectors.joining(", "));
+        return ids.isEmpty() ? "(none)" : ids;
+    }
+
+    /** The requested id as it may be echoed back: bounded, printable. */
+    private static String echo(String pipelineId) {
+        String printable = pipelineId.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+        return printable.length() <= MAX_ECHOED_ID_LENGTH ? printable : printable.substring(0, MAX_ECHOED_ID_LENGTH) + "...";
+    }
+
+    private static final class WorkerThreads implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "stream-worker-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+
+    /** Collects the engine's parts; {@link #build()} starts the worker pool. Not thread-safe. */
+    public static final class Builder {
+
+        private final PipelineRegistry registry;
+        private StreamConfig config = StreamConfig.ofDefaults();
+        private Clock clock = Clock.system();
+        private StreamListener listener = StreamListener.NOOP;
+        private FrameValidator validator;
+        private BackpressurePolicy policy;
+        private int workers = Runtime.getRuntime().availableProcessors();
+
+        private Builder(PipelineRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /**
+         * @param config the settings
+         * @return this builder
+         */
+        public Builder config(StreamConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * @param clock the time source (a {@link ManualClock} in tests)
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param listener the metrics port
+         * @return this builder
+         */
+        public Builder listener(StreamListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
+         * @param validator the frame validator; defaults to {@link FrameValidator#jpeg(long)} with the configured limit
+         * @return this builder
+         */
+        public Builder validator(FrameValidator validator) {
+            this.validator = Objects.requireNonNull(validator, "validator");
+            return this;
+        }
+
+        /**
+         * @param policy the backpressure policy; defaults to
+         *               {@link BackpressurePolicy#latestFrameWins(int)} with the configured depth
+         * @return this builder
+         */
+        public Builder policy(BackpressurePolicy policy) {
+            this.policy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param workers threads that run pipelines, shared by all sessions (1 to 1024);
+         *                defaults to the number of CPU cores
+         * @return this builder
+         */
+        public Builder workers(int workers) {
+            if (workers < 1 || workers > 1024) {
+                throw new IllegalArgumentException("workers must be between 1 and 1024, got " + workers);
+            }
+            this.workers = workers;
+            return this;
+        }
+
+        /**
+         * @return a running engine
+         */
+        public StreamEngine build() {
+            return new StreamEngine(this);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.streaminfer.core;
+
+/**
+ * One client's stream, as the transport drives it. Created by {@link StreamEngine#open}.
+ *
+ * <p>A transport reads WebSocket messages and invokes {@link #onBinaryMessage} or
+ * {@link #onTextMessage} for each, in arrival order and never concurrently for one session
+ * (every Jakarta WebSocket container guarantees that); then calls {@link #onTransportClosed}
+ * once when the connection ends, whoever closed it. These calls return at once: the pipeline
+ * runs on the engine's workers, never on the caller's thread.
+ */
+public interface StreamSession {
+
+    /**
+     * @return the session's id, unique in this engine; never {@literal null}
+     */
+    String id();
+
+    /**
+     * @return the pipeline this session runs (as requested, possibly invalid for a refused session); may be empty
+     */
+    String pipelineId();
+
+    /**
+     * Takes one binary message: the next frame of the stream.
+     *
+     * @param data the whole message; the engine owns it from now on
+     */
+    void onBinaryMessage(byte[] data);
+
+    /**
+     * Takes one text message, which the protocol does not allow: the session ends with
+     * {@code invalid_message}.
+     *
+     * @param text the message
+     */
+    void onTextMessage(String text);
+
+    /**
+     * Tells the engine that the connection is gone.
+     *
+     * @param closeCode the close code seen by the transport (1006 for an abrupt disconnect)
+     */
+    void onTransportClosed(int closeCode);
+
+    /**
+     * @return whether the session has ended
+     */
+    boolean isClosed();
+
+    /**
+     * @return a snapshot of the counters, never {@literal null}
+     */
+    SessionStats stats();
+}

@@ -1,0 +1,153 @@
+package io.streaminfer.core.internal;
+
+import io.streaminfer.core.ErrorCode;
+import io.streaminfer.core.FrameInfo;
+import io.streaminfer.core.FrameRejectedException;
+import io.streaminfer.core.FrameValidator;
+
+/**
+ * Checks a JPEG's structure without decoding it: SOI first, EOI last, and every marker
+ * segment in between with a length that stays inside the data, a start-of-frame before the
+ * first start-of-scan, and at least one scan. Width and height come from the start-of-frame.
+ * Entropy-coded data is skipped by looking for the next real marker (RST markers and stuffed
+ * {@code FF 00} bytes belong to the scan).
+ */
+public final class JpegStructureValidator implements FrameValidator {
+
+    private static final int MARKER = 0xFF;
+    private static final int SOI = 0xD8;
+    private static final int EOI = 0xD9;
+    private static final int SOS = 0xDA;
+    private static final int TEM = 0x01;
+    private static final int RST0 = 0xD0;
+    private static final int RST7 = 0xD7;
+
+    private final long maxBytes;
+
+    /**
+     * @param maxBytes the largest accepted frame; a frame of exactly this size is accepted
+     */
+    public JpegStructureValidator(long maxBytes) {
+        if (maxBytes < 4) {
+            throw new IllegalArgumentException("maxBytes must be at least 4, got " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public FrameInfo validate(byte[] data) throws FrameRejectedException {
+        int n = data.length;
+        if (n == 0) {
+            throw invalid("empty frame: send one JPEG image per binary message");
+        }
+        if (n > maxBytes) {
+            throw new FrameRejectedException(ErrorCode.FRAME_TOO_LARGE,
+                    "frame is " + n + " bytes; the limit is " + maxBytes + " bytes");
+        }
+        if (n < 4 || u(data, 0) != MARKER || u(data, 1) != SOI) {
+            throw invalid("not a JPEG: it does not start with the start-of-image marker FF D8");
+        }
+        if (u(data, n - 2) != MARKER || u(data, n - 1) != EOI) {
+            throw invalid("not a JPEG: it does not end with the end-of-image marker FF D9 (truncated?)");
+        }
+        return walkSegments(data);
+    }
+
+    private static FrameInfo walkSegments(byte[] data) throws FrameRejectedException {
+        int n = data.length;
+        int pos = 2;
+        int width = 0;
+        int height = 0;
+        boolean scanSeen = false;
+        while (true) {
+            if (pos >= n || u(data, pos) != MARKER) {
+                throw invalid("broken JPEG structure: expected a marker at byte " + pos);
+            }
+            while (pos < n && u(data, pos) == MARKER) {
+                pos++; // fill bytes before a marker are allowed
+            }
+            if (pos >= n) {
+                throw invalid("broken JPEG structure: the data ends inside a marker");
+            }
+            int marker = u(data, pos);
+            int markerAt = pos - 1;
+            pos++;
+            if (marker == EOI) {
+                if (!scanSeen) {
+                    throw invalid("broken JPEG structure: no image data (no start-of-scan before the end-of-image marker)");
+                }
+                return new FrameInfo(width, height, n);
+            }
+            if (marker == SOI || marker == 0x00) {
+                throw invalid(String.format("broken JPEG structure: unexpected marker FF %02X at byte %d", marker, markerAt));
+            }
+            if (marker == TEM || (marker >= RST0 && marker <= RST7)) {
+                continue; // markers without a length
+            }
+            if (pos + 2 > n) {
+                throw invalid(String.format("broken JPEG structure: segment FF %02X at byte %d has no length", marker, markerAt));
+            }
+            int length = u16(data, pos);
+            if (length < 2 || pos + length > n) {
+                throw invalid(String.format(
+                        "broken JPEG structure: segment FF %02X at byte %d declares %d bytes but only %d remain",
+                        marker, markerAt, length, n - pos));
+            }
+            if (isStartOfFrame(marker)) {
+                if (length < 8) {
+                    throw invalid(String.format("broken JPEG structure: start-of-frame at byte %d is too short", markerAt));
+                }
+                height = u16(data, pos + 3);
+                width = u16(data, pos + 5);
+                if (width == 0 || height == 0) {
+                    throw invalid("broken JPEG structure: the start-of-frame declares an empty image ("
+                            + width + "x" + height + ")");
+                }
+            }
+            pos += length;
+            if (marker == SOS) {
+                if (width == 0) {
+                    throw invalid("broken JPEG structure: start-of-scan at byte " + markerAt + " comes before any start-of-frame");
+                }
+                scanSeen = true;
+                pos = skipEntropyCodedData(data, pos);
+            }
+        }
+    }
+
+    /** Returns the position of the marker that ends the scan starting at {@code pos}. */
+    private static int skipEntropyCodedData(byte[] data, int pos) {
+        int last = data.length - 1;
+        while (pos < last) {
+            if (data[pos] != (byte) MARKER) {
+                pos++;
+                continue;
+            }
+            int next = u(data, pos + 1);
+            if (next == 0x00 || (next >= RST0 && next <= RST7)) {
+                pos += 2; // stuffed byte or restart marker: still inside the scan
+            } else if (next == MARKER) {
+                pos++; // fill byte; the marker follows
+            } else {
+                return pos;
+            }
+        }
+        return pos;
+    }
+
+    private static boolean isStartOfFrame(int marker) {
+        return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+    }
+
+    private static int u(byte[] data, int pos) {
+        return data[pos] & 0xFF;
+    }
+
+    private static int u16(byte[] data, int pos) {
+        return (u(data, pos) << 8) | u(data, pos + 1);
+    }
+
+    private static FrameRejectedException invalid(String detail) {
+        return new FrameRejectedException(ErrorCode.INVALID_FRAME, detail);
+    }
+}
