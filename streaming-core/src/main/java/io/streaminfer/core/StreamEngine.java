@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -39,7 +40,8 @@ public final class StreamEngine implements AutoCloseable {
     private final StreamConfig config;
     private final PipelineRegistry registry;
     private final StreamListener listener;
-    private final ThreadPoolExecutor workers;
+    private final Executor workers;
+    private final ThreadPoolExecutor ownPool;
     private final SessionServices services;
     private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger reservedSlots = new AtomicInteger();
@@ -50,8 +52,9 @@ public final class StreamEngine implements AutoCloseable {
         this.config = b.config;
         this.registry = b.registry;
         this.listener = b.listener;
-        this.workers = new ThreadPoolExecutor(b.workers, b.workers, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), new WorkerThreads());
+        this.ownPool = b.executor != null ? null : new ThreadPoolExecutor(b.workers, b.workers, 0,
+                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), new WorkerThreads());
+        this.workers = b.executor != null ? b.executor : ownPool;
         FrameValidator validator = b.validator != null ? b.validator : FrameValidator.jpeg(config.maxFrameBytes());
         BackpressurePolicy policy = b.policy != null ? b.policy : BackpressurePolicy.latestFrameWins(config.queueDepth());
         this.services = new SessionServices(config, b.clock, listener, validator, policy, workers, this::ended);
@@ -139,17 +142,17 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
-     * @return workers running a pipeline now
+     * @return workers running a pipeline now; 0 when the engine runs on an executor it was given
      */
     public int busyWorkers() {
-        return workers.getActiveCount();
+        return ownPool == null ? 0 : ownPool.getActiveCount();
     }
 
     /**
-     * @return sessions waiting for a free worker
+     * @return sessions waiting for a free worker; 0 when the engine runs on an executor it was given
      */
     public int queuedTasks() {
-        return workers.getQueue().size();
+        return ownPool == null ? 0 : ownPool.getQueue().size();
     }
 
     /**
@@ -185,7 +188,9 @@ public final class StreamEngine implements AutoCloseable {
                 session.forceClose();
             }
         }
-        workers.shutdownNow();
+        if (ownPool != null) {
+            ownPool.shutdownNow();
+        }
         return graceful;
     }
 
@@ -280,6 +285,7 @@ public final class StreamEngine implements AutoCloseable {
         private FrameValidator validator;
         private BackpressurePolicy policy;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private Executor executor;
 
         private Builder(PipelineRegistry registry) {
             this.registry = Objects.requireNonNull(registry, "registry");
@@ -341,6 +347,20 @@ public final class StreamEngine implements AutoCloseable {
                 throw new IllegalArgumentException("workers must be between 1 and 1024, got " + workers);
             }
             this.workers = workers;
+            return this;
+        }
+
+        /**
+         * Runs pipelines on the given executor instead of a pool of {@link #workers(int)} threads
+         * the engine owns. The executor must run every task it accepts (or reject it); the engine
+         * never shuts it down. Meant for embedders with their own pools, and for tests that run
+         * tasks by hand.
+         *
+         * @param executor where pipeline tasks run
+         * @return this builder
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 

@@ -1,0 +1,530 @@
+package io.streaminfer.core;
+
+import io.streaminfer.core.ServerMessage.FrameDropped;
+import io.streaminfer.core.ServerMessage.FrameResult;
+import io.streaminfer.core.ServerMessage.SlowDown;
+import io.streaminfer.core.ServerMessage.StreamError;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StreamEngineTest {
+
+    private static final byte[] JPEG = TestJpegs.orange64x48();
+
+    private final ManualClock clock = new ManualClock();
+    private final ManualExecutor executor = new ManualExecutor();
+    private final List<Long> seenByPipeline = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger processorsClosed = new AtomicInteger();
+
+    /** What the pipeline does with a frame, besides recording it; may throw. */
+    private Consumer<Frame> onProcess = frame -> { };
+
+    private StreamEngine engine(StreamConfig config) {
+        Map<String, Supplier<FrameProcessor>> pipelines = new LinkedHashMap<>();
+        pipelines.put("probe", () -> new FrameProcessor() {
+            @Override
+            public InferenceResult process(Frame frame) {
+                seenByPipeline.add(frame.index());
+                onProcess.accept(frame);
+                return InferenceResult.builder().put("width", frame.info().width()).build();
+            }
+
+            @Override
+            public void close() {
+                processorsClosed.incrementAndGet();
+            }
+        });
+        pipelines.put("other", () -> frame -> InferenceResult.empty());
+        return StreamEngine.builder(PipelineRegistry.of(pipelines))
+                .config(config).clock(clock).executor(executor).build();
+    }
+
+    private StreamEngine engine() {
+        return engine(StreamConfig.ofDefaults());
+    }
+
+    @Test
+    void answersAFrameWithItsResult() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "127.0.0.1");
+
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages()).containsExactly(
+                new FrameResult(1, InferenceResult.builder().put("width", 64).build()));
+        assertThat(session.stats().processed()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("the receive path never runs the pipeline itself")
+    void receivingDoesNotRunThePipeline() {
+        StreamSession session = engine().open("probe", new RecordingChannel(), "127.0.0.1");
+
+        session.onBinaryMessage(JPEG);
+
+        assertThat(seenByPipeline).isEmpty();
+        assertThat(executor.queued()).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("frames that arrive while one is in the pipeline: the newest wins, the others are dropped at once")
+    void latestFrameWins() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "127.0.0.1");
+        onProcess = frame -> {
+            if (frame.index() == 1) { // frames 2, 3 and 4 arrive while frame 1 is in the pipeline
+                session.onBinaryMessage(JPEG);
+                session.onBinaryMessage(JPEG);
+                session.onBinaryMessage(JPEG);
+            }
+        };
+
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(seenByPipeline).containsExactly(1L, 4L);
+        assertThat(channel.messages()).extracting(StreamEngineTest::describe)
+                .containsExactly("dropped 2", "dropped 3", "result 1", "result 4");
+    }
+
+    @Test
+    @DisplayName("every frame gets exactly one answer and results come in increasing order, whatever the timing")
+    void everyFrameIsAnsweredOnce() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine(StreamConfig.builder().queueDepth(2).build()).open("probe", channel, "x");
+        Random random = new Random(42);
+        for (int i = 0; i < 500; i++) {
+            session.onBinaryMessage(JPEG);
+            if (random.nextInt(3) == 0) {
+                executor.runNext();
+            }
+        }
+        executor.runAll();
+
+        List<Long> answered = new ArrayList<>();
+        channel.messages(FrameResult.class).forEach(r -> answered.add(r.frameIndex()));
+        channel.messages(FrameDropped.class).forEach(d -> answered.add(d.frameIndex()));
+        assertThat(answered).hasSize(500).doesNotHaveDuplicates();
+        assertThat(channel.messages(FrameResult.class)).extracting(FrameResult::frameIndex).isSorted();
+        assertThat(channel.messages(FrameDropped.class)).isNotEmpty();
+        assertThat(seenByPipeline).doesNotContainAnyElementsOf(
+                channel.messages(FrameDropped.class).stream().map(FrameDropped::frameIndex).toList());
+    }
+
+    @Test
+    @DisplayName("sessions take turns on the workers: a flooding session does not starve another")
+    void sessionsTakeTurns() {
+        StreamEngine engine = engine();
+        StreamSession busy = engine.open("probe", new RecordingChannel(), "a");
+        List<String> order = new ArrayList<>();
+        onProcess = frame -> order.add("busy " + frame.index());
+        busy.onBinaryMessage(JPEG);
+        RecordingChannel quietChannel = new RecordingChannel();
+        StreamSession quiet = engine.open("other", quietChannel, "b");
+        quiet.onBinaryMessage(JPEG);
+
+        executor.runNext(); // busy frame 1; meanwhile busy sends more
+        busy.onBinaryMessage(JPEG);
+        executor.runNext(); // must be the quiet session's turn
+
+        assertThat(order).containsExactly("busy 1");
+        assertThat(quietChannel.messages(FrameResult.class)).hasSize(1);
+    }
+
+    @Test
+    void slowDownIsSentWhenEnteringCriticalAndRepeatedAtMostEveryInterval() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamConfig config = StreamConfig.builder().rateWindow(10).build();
+        StreamSession session = engine(config).open("probe", channel, "x");
+        onProcess = frame -> clock.advanceMillis(50);
+
+        // each round: two frames arrive, one is dropped, one is processed -> drop rate 0.5
+        for (int round = 0; round < 20; round++) {
+            session.onBinaryMessage(JPEG);
+            session.onBinaryMessage(JPEG);
+            executor.runAll();
+        }
+        assertThat(channel.messages(SlowDown.class)).hasSize(1);
+        assertThat(session.stats().state()).isEqualTo(BackpressureState.CRITICAL);
+
+        clock.advance(config.slowDownInterval());
+        session.onBinaryMessage(JPEG);
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        List<SlowDown> warnings = channel.messages(SlowDown.class);
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(0).dropRate()).isEqualTo(0.5);
+        assertThat(warnings.get(0).recommendedFps()).isEqualTo(20.0); // one result per 50 ms
+    }
+
+    @Test
+    @DisplayName("the drop rate is windowed: a stream recovers when the load falls")
+    void stateRecoversWhenDropsStop() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine(StreamConfig.builder().rateWindow(10).build()).open("probe", channel, "x");
+        for (int round = 0; round < 10; round++) {
+            session.onBinaryMessage(JPEG);
+            session.onBinaryMessage(JPEG);
+            executor.runAll();
+        }
+        assertThat(session.stats().state()).isEqualTo(BackpressureState.CRITICAL);
+
+        for (int frame = 0; frame < 10; frame++) {
+            session.onBinaryMessage(JPEG);
+            executor.runAll();
+        }
+
+        assertThat(session.stats().state()).isEqualTo(BackpressureState.NORMAL);
+        assertThat(session.stats().dropRate()).isZero();
+    }
+
+    @Test
+    void noWarningBeforeTheWindowIsFull() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "x");
+        session.onBinaryMessage(JPEG);
+        session.onBinaryMessage(JPEG);
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages(FrameDropped.class)).hasSize(2);
+        assertThat(channel.messages(SlowDown.class)).isEmpty();
+        assertThat(session.stats().state()).isEqualTo(BackpressureState.NORMAL);
+    }
+
+    @Test
+    @DisplayName("a pipeline failure answers that frame and the stream goes on")
+    void pipelineFailureIsPerFrame() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "x");
+        onProcess = frame -> {
+            if (frame.index() == 1) {
+                throw new IllegalStateException("/secret/path/model.onnx is corrupt");
+            }
+        };
+
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages()).extracting(StreamEngineTest::describe)
+                .containsExactly("error pipeline_failure 1", "result 2");
+        StreamError error = channel.messages(StreamError.class).get(0);
+        assertThat(error.detail()).doesNotContain("secret", "Exception", ".onnx");
+        assertThat(channel.closes()).isZero();
+    }
+
+    @Test
+    void pipelineExceptionMessagesAreShownToTheClient() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "x");
+        onProcess = frame -> sneakyThrow(new PipelineException("the frame could not be decoded"));
+
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages(StreamError.class).get(0).detail()).isEqualTo("the frame could not be decoded");
+    }
+
+    @Test
+    void anErrorOnOneFrameDoesNotEndTheStream() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "x");
+        onProcess = frame -> {
+            if (frame.index() == 1) {
+                throw new StackOverflowError();
+            }
+        };
+
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages()).extracting(StreamEngineTest::describe)
+                .containsExactly("error pipeline_failure 1", "result 2");
+    }
+
+    @Test
+    void tooManyFailuresInARowClose1011() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine(StreamConfig.builder().maxConsecutiveFailures(3).build()).open("probe", channel, "x");
+        onProcess = frame -> {
+            if (frame.index() != 2) {
+                throw new IllegalStateException("boom");
+            }
+        };
+
+        for (int i = 0; i < 5; i++) {
+            session.onBinaryMessage(JPEG);
+            executor.runAll();
+        }
+
+        assertThat(channel.messages(StreamError.class)).hasSize(4); // 1, then 3, 4, 5 in a row
+        assertThat(channel.closeCode()).isEqualTo(1011);
+        assertThat(session.isClosed()).isTrue();
+        assertThat(processorsClosed).hasValue(1);
+    }
+
+    @Test
+    void invalidFrameEndsTheSessionWith1007() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "x");
+
+        session.onBinaryMessage(new byte[] {1, 2, 3});
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages()).hasSize(1);
+        StreamError error = channel.messages(StreamError.class).get(0);
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_FRAME);
+        assertThat(error.frameIndex()).isEqualTo(OptionalLong.of(1));
+        assertThat(channel.closeCode()).isEqualTo(1007);
+        assertThat(seenByPipeline).isEmpty();
+    }
+
+    @Test
+    void tooLargeFrameEndsTheSessionWith1009() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine(StreamConfig.builder().maxFrameBytes(JPEG.length - 1).build())
+                .open("probe", channel, "x");
+
+        session.onBinaryMessage(JPEG);
+
+        assertThat(channel.messages(StreamError.class).get(0).code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+        assertThat(channel.closeCode()).isEqualTo(1009);
+    }
+
+    @Test
+    @DisplayName("a text message ends the session with invalid_message and 1003; frames waiting are answered first")
+    void textMessageEndsTheSession() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "x");
+        session.onBinaryMessage(JPEG);
+
+        session.onTextMessage("hello");
+        executor.runAll();
+
+        assertThat(channel.messages()).extracting(StreamEngineTest::describe)
+                .containsExactly("dropped 1", "error invalid_message");
+        assertThat(channel.closeCode()).isEqualTo(1003);
+        assertThat(processorsClosed).hasValue(1);
+    }
+
+    @Test
+    @DisplayName("an error while a frame is in the pipeline closes only after that frame is answered")
+    void closeWaitsForTheFrameInThePipeline() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open("probe", channel, "x");
+        onProcess = frame -> {
+            session.onTextMessage("oops");
+            assertThat(channel.closes()).isZero();
+        };
+
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages()).extracting(StreamEngineTest::describe)
+                .containsExactly("error invalid_message", "result 1");
+        assertThat(channel.closes()).isEqualTo(1);
+        assertThat(processorsClosed).hasValue(1);
+    }
+
+    @Test
+    void missingPipelineIdListsTheKnownOnes() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine().open(null, channel, "x");
+
+        StreamError error = channel.messages(StreamError.class).get(0);
+        assertThat(error.code()).isEqualTo(ErrorCode.INVALID_PIPELINE);
+        assertThat(error.detail()).contains("pipeline_id is missing", "probe, other");
+        assertThat(channel.closeCode()).isEqualTo(1008);
+        assertThat(session.isClosed()).isTrue();
+    }
+
+    @Test
+    void unknownPipelineIsNamedAndTheKnownOnesListed() {
+        RecordingChannel channel = new RecordingChannel();
+        engine().open("nope\n", channel, "x");
+
+        assertThat(channel.messages(StreamError.class).get(0).detail())
+                .isEqualTo("unknown pipeline 'nope?'; known pipelines: probe, other");
+    }
+
+    @Test
+    void unavailablePipelineIsRefusedWithItsReason() {
+        PipelineRegistry registry = new PipelineRegistry() {
+            @Override
+            public List<PipelineInfo> pipelines() {
+                return List.of(new PipelineInfo("ocr", List.of("ocr"), "tesseract not found"));
+            }
+
+            @Override
+            public FrameProcessor open(String pipelineId) {
+                throw new AssertionError("must not open an unavailable pipeline");
+            }
+        };
+        RecordingChannel channel = new RecordingChannel();
+        StreamEngine.builder(registry).executor(executor).build().open("ocr", channel, "x");
+
+        assertThat(channel.messages(StreamError.class).get(0).detail())
+                .isEqualTo("pipeline 'ocr' is unavailable: tesseract not found");
+    }
+
+    @Test
+    void sessionsBeyondTheLimitGetServerBusy() {
+        StreamEngine engine = engine(StreamConfig.builder().maxSessions(2).build());
+        StreamSession first = engine.open("probe", new RecordingChannel(), "x");
+        engine.open("probe", new RecordingChannel(), "x");
+        RecordingChannel third = new RecordingChannel();
+
+        engine.open("probe", third, "x");
+        assertThat(third.messages(StreamError.class).get(0).code()).isEqualTo(ErrorCode.SERVER_BUSY);
+        assertThat(third.closeCode()).isEqualTo(1013);
+
+        first.onTransportClosed(1000);
+        RecordingChannel fourth = new RecordingChannel();
+        assertThat(engine.open("probe", fourth, "x").isClosed()).isFalse();
+        assertThat(engine.activeSessions()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a client that goes away mid-stream gets nothing more; its pipeline is released once")
+    void clientDisconnectMidStream() {
+        RecordingChannel channel = new RecordingChannel();
+        StreamEngine engine = engine();
+        StreamSession session = engine.open("probe", channel, "x");
+        onProcess = frame -> {
+            session.onBinaryMessage(JPEG);
+            session.onTransportClosed(1006);
+            assertThat(processorsClosed).hasValue(0); // still processing
+        };
+
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+
+        assertThat(channel.messages()).isEmpty();
+        assertThat(processorsClosed).hasValue(1);
+        assertThat(session.stats().unanswered()).isEqualTo(1);
+        assertThat(engine.activeSessions()).isZero();
+    }
+
+    @Test
+    @DisplayName("a client that stops reading is closed as a slow consumer instead of buffering without bound")
+    void slowConsumerIsClosed() {
+        RecordingChannel channel = new RecordingChannel().holdSends();
+        StreamSession session = engine(StreamConfig.builder().maxPendingMessages(8).build()).open("probe", channel, "x");
+
+        for (int i = 0; i < 20; i++) {
+            session.onBinaryMessage(JPEG);
+            executor.runAll();
+        }
+
+        assertThat(channel.messages()).hasSize(8);
+        assertThat(channel.closeCode()).isEqualTo(ErrorCode.SLOW_CONSUMER.closeCode());
+        assertThat(channel.closeReason()).startsWith("slow_consumer");
+        assertThat(session.isClosed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("shutdown answers the frame in the pipeline and then closes with 1001")
+    void shutdownAnswersInFlightFrames() throws InterruptedException {
+        CountDownLatch inPipeline = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of("gate", () -> frame -> {
+            inPipeline.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return InferenceResult.empty();
+        }))).workers(1).build();
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine.open("gate", channel, "x");
+        session.onBinaryMessage(JPEG);
+        assertThat(inPipeline.await(10, TimeUnit.SECONDS)).isTrue();
+        session.onBinaryMessage(JPEG);
+
+        Thread releaser = new Thread(release::countDown);
+        engine.open("gate", new RecordingChannel(), "y"); // opened before shutdown, idle
+        releaser.start();
+        boolean graceful = engine.shutdown(java.time.Duration.ofSeconds(10));
+        releaser.join();
+
+        assertThat(graceful).isTrue();
+        assertThat(channel.messages()).extracting(StreamEngineTest::describe).containsExactly("dropped 2", "result 1");
+        assertThat(channel.closeCode()).isEqualTo(1001);
+        RecordingChannel late = new RecordingChannel();
+        engine.open("gate", late, "z");
+        assertThat(late.messages(StreamError.class).get(0).code()).isEqualTo(ErrorCode.SERVER_BUSY);
+    }
+
+    @Test
+    void listenerSeesEveryEventOnce() {
+        List<String> events = Collections.synchronizedList(new ArrayList<>());
+        StreamListener listener = new StreamListener() {
+            @Override
+            public void sessionOpened(StreamSession session) {
+                events.add("opened");
+            }
+
+            @Override
+            public void sessionClosed(StreamSession session, int closeCode) {
+                events.add("closed " + closeCode);
+            }
+
+            @Override
+            public void frameDropped(StreamSession session, long frameIndex) {
+                events.add("dropped " + frameIndex);
+            }
+
+            @Override
+            public void frameProcessed(StreamSession session, long frameIndex, long pipelineNanos, long latencyNanos) {
+                events.add("processed " + frameIndex);
+            }
+        };
+        StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of("p", () -> f -> InferenceResult.empty())))
+                .executor(executor).clock(clock).listener(listener).build();
+        StreamSession session = engine.open("p", new RecordingChannel(), "x");
+        session.onBinaryMessage(JPEG);
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+        session.onTransportClosed(1000);
+        session.onTransportClosed(1000);
+
+        assertThat(events).containsExactly("opened", "dropped 1", "processed 2", "closed 1000");
+    }
+
+    private static String describe(ServerMessage message) {
+        if (message instanceof FrameResult r) {
+            return "result " + r.frameIndex();
+        }
+        if (message instanceof FrameDropped d) {
+            return "dropped " + d.frameIndex();
+        }
+        if (message instanceof StreamError e) {
+            return "error " + e.code().wireName() + (e.frameIndex().isPresent() ? " " + e.frameIndex().getAsLong() : "");
+        }
+        return "slow_down";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E extends Throwable> void sneakyThrow(Throwable t) throws E {
+        throw (E) t;
+    }
+}
