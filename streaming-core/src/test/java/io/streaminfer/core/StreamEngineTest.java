@@ -449,22 +449,25 @@ class StreamEngineTest {
     void shutdownAnswersInFlightFrames() throws InterruptedException {
         CountDownLatch inPipeline = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
+        StreamListener releaseWhenWaitingFrameIsDropped = new StreamListener() {
+            @Override
+            public void frameDropped(StreamSession session, long frameIndex) {
+                release.countDown(); // shutdown has begun: waiting frames are being answered
+            }
+        };
         StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of("gate", () -> frame -> {
             inPipeline.countDown();
-            release.await(10, TimeUnit.SECONDS);
+            assertThat(release.await(10, TimeUnit.SECONDS)).isTrue();
             return InferenceResult.empty();
-        }))).workers(1).build();
+        }))).workers(1).listener(releaseWhenWaitingFrameIsDropped).build();
         RecordingChannel channel = new RecordingChannel();
         StreamSession session = engine.open("gate", channel, "x");
         session.onBinaryMessage(JPEG);
         assertThat(inPipeline.await(10, TimeUnit.SECONDS)).isTrue();
-        session.onBinaryMessage(JPEG);
+        session.onBinaryMessage(JPEG); // waits behind frame 1
+        engine.open("gate", new RecordingChannel(), "y"); // idle session
 
-        Thread releaser = new Thread(release::countDown);
-        engine.open("gate", new RecordingChannel(), "y"); // opened before shutdown, idle
-        releaser.start();
         boolean graceful = engine.shutdown(java.time.Duration.ofSeconds(10));
-        releaser.join();
 
         assertThat(graceful).isTrue();
         assertThat(channel.messages()).extracting(StreamEngineTest::describe).containsExactly("dropped 2", "result 1");

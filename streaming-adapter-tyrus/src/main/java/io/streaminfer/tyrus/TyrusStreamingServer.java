@@ -1,0 +1,229 @@
+package io.streaminfer.tyrus;
+
+import io.streaminfer.core.StreamEngine;
+import io.streaminfer.websocket.StreamEndpoint;
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.core.TyrusSession;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The standalone server: the {@link StreamEndpoint} hosted by Tyrus on a Grizzly HTTP server
+ * composed here rather than by {@code org.glassfish.tyrus.server.Server}, so that it binds the
+ * address it is given (Tyrus' {@code Server} always binds 0.0.0.0), reads frames up to the
+ * configured limit, and stops gracefully.
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #stop(Duration)} once. Thread-safe.
+ */
+public final class TyrusStreamingServer implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(TyrusStreamingServer.class.getName());
+    private static final String CONTEXT_PATH = "/";
+    private static final String LISTENER_NAME = "stream";
+
+    private final StreamEngine engine;
+    private final String host;
+    private final int requestedPort;
+    private final EmbeddedContainer container;
+    private final HttpServer httpServer;
+    private volatile boolean started;
+
+    private TyrusStreamingServer(Builder b) {
+        this.engine = b.engine;
+        this.host = b.host;
+        this.requestedPort = b.port;
+        this.container = new EmbeddedContainer(StreamEndpoint.receiveLimit(engine.config().maxFrameBytes()));
+        this.httpServer = new HttpServer();
+    }
+
+    /**
+     * @param engine the engine that serves the sessions
+     * @return a builder for a server on 0.0.0.0:8080
+     */
+    public static Builder builder(StreamEngine engine) {
+        return new Builder(engine);
+    }
+
+    /**
+     * Binds the port and starts accepting connections.
+     *
+     * @return this server
+     * @throws IOException when the port cannot be bound
+     */
+    public synchronized TyrusStreamingServer start() throws IOException {
+        if (started) {
+            throw new IllegalStateException("already started");
+        }
+        NetworkListener listener = new NetworkListener(LISTENER_NAME, host, requestedPort);
+        // the WebSocket layer runs our handlers on Grizzly's workers; they never block (the engine has its own pool)
+        listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
+        httpServer.addListener(listener);
+        ServerEndpointConfig endpoint = StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress);
+        try {
+            container.addEndpoint(endpoint);
+            httpServer.start();
+            container.start(CONTEXT_PATH, listener.getPort());
+        } catch (DeploymentException e) {
+            httpServer.shutdownNow();
+            throw new IOException("the stream endpoint could not be deployed: " + e.getMessage(), e);
+        }
+        started = true;
+        return this;
+    }
+
+    /**
+     * @return the bound port (the real one when 0 was asked for), or -1 before {@link #start()}
+     */
+    public int port() {
+        NetworkListener listener = httpServer.getListener(LISTENER_NAME);
+        return started && listener != null ? listener.getPort() : -1;
+    }
+
+    /**
+     * @return the bound host
+     */
+    public String host() {
+        return host;
+    }
+
+    /**
+     * Stops: the engine answers what is in flight and closes every session with 1001, then the
+     * listener stops.
+     *
+     * @param grace how long in-flight frames may take
+     * @return whether every session ended within the grace period
+     */
+    public synchronized boolean stop(Duration grace) {
+        if (!started) {
+            return true;
+        }
+        started = false;
+        boolean graceful = engine.shutdown(grace);
+        try {
+            httpServer.shutdown(grace.toMillis(), TimeUnit.MILLISECONDS).get(grace.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.WARNING, "the HTTP listener did not stop within the grace period; stopping it now");
+            httpServer.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            httpServer.shutdownNow();
+        }
+        container.stop();
+        return graceful;
+    }
+
+    /** Same as {@link #stop(Duration)} with 10 seconds of grace. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+
+    private static String remoteAddress(jakarta.websocket.Session session) {
+        return session instanceof TyrusSession tyrus ? tyrus.getRemoteAddr() : "unknown";
+    }
+
+    /** Tyrus' server container with our own incoming buffer size, on an HTTP server composed by us. */
+    private static final class EmbeddedContainer extends TyrusServerContainer {
+
+        private final TyrusWebSocketEngine webSocketEngine;
+
+        EmbeddedContainer(int incomingBufferSize) {
+            super((Set<Class<?>>) Set.<Class<?>>of());
+            // a frame above this buffer is closed by Tyrus before the endpoint sees it
+            this.webSocketEngine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+        }
+
+        @Override
+        public void register(Class<?> endpointClass) throws DeploymentException {
+            webSocketEngine.register(endpointClass, CONTEXT_PATH);
+        }
+
+        @Override
+        public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
+            webSocketEngine.register(serverEndpointConfig, CONTEXT_PATH);
+        }
+
+        @Override
+        public WebSocketEngine getWebSocketEngine() {
+            return webSocketEngine;
+        }
+
+        @Override
+        public Map<String, Object> getProperties() {
+            return Map.of();
+        }
+    }
+
+    /** Collects the server's settings. Not thread-safe. */
+    public static final class Builder {
+
+        private final StreamEngine engine;
+        private String host = "0.0.0.0";
+        private int port = 8080;
+
+        private Builder(StreamEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /**
+         * @param host the address to bind, e.g. {@code 127.0.0.1} or {@code 0.0.0.0}
+         * @return this builder
+         */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * @param port the port to bind, 0 for any free port
+         * @return this builder
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * @return a server, not yet started
+         */
+        public TyrusStreamingServer build() {
+            return new TyrusStreamingServer(this);
+        }
+
+        /**
+         * Builds and starts the server.
+         *
+         * @return the started server
+         * @throws UncheckedIOException when the port cannot be bound
+         */
+        public TyrusStreamingServer start() {
+            try {
+                return build().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.streaminfer.websocket;
+
+import io.streaminfer.core.OutboundChannel;
+import io.streaminfer.core.ServerMessage;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Session;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+
+/** Sends the engine's messages as text messages of one Jakarta WebSocket session. */
+final class JakartaOutboundChannel implements OutboundChannel {
+
+    private static final System.Logger LOG = System.getLogger(JakartaOutboundChannel.class.getName());
+    /** RFC 6455 section 5.5: a control frame payload is at most 125 bytes, 2 of them the code. */
+    private static final int MAX_REASON_BYTES = 123;
+
+    private final Session session;
+    private final JsonMessageCodec codec;
+
+    JakartaOutboundChannel(Session session, JsonMessageCodec codec) {
+        this.session = session;
+        this.codec = codec;
+    }
+
+    @Override
+    public void send(ServerMessage message, SendCallback callback) {
+        String json = codec.encode(message);
+        session.getAsyncRemote().sendText(json, result -> {
+            if (result.isOK()) {
+                callback.succeeded();
+            } else {
+                callback.failed(result.getException());
+            }
+        });
+    }
+
+    @Override
+    public void close(int closeCode, String reason) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode), fit(reason)));
+        } catch (IOException e) {
+            LOG.log(Level.DEBUG, () -> "closing session " + session.getId() + " failed: " + e);
+        }
+    }
+
+    static String fit(String reason) {
+        if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
+            return reason;
+        }
+        String shorter = reason;
+        while (shorter.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES - 3) {
+            shorter = shorter.substring(0, shorter.length() - 1);
+        }
+        return shorter + "...";
+    }
+}

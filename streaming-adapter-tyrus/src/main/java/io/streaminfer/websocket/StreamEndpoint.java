@@ -1,0 +1,109 @@
+package io.streaminfer.websocket;
+
+import io.streaminfer.core.StreamEngine;
+import io.streaminfer.core.StreamSession;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.Endpoint;
+import jakarta.websocket.EndpointConfig;
+import jakarta.websocket.MessageHandler;
+import jakarta.websocket.Session;
+import jakarta.websocket.server.ServerEndpointConfig;
+
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The {@code /ws/video/stream} endpoint, written against the {@code jakarta.websocket} API only
+ * so that any Jakarta WebSocket container can host it. Each connection becomes one
+ * {@link StreamSession} of the engine; binary messages are frames, text messages are refused.
+ *
+ * <p>Deploy the config from {@link #config(StreamEngine, Function)} in your container.
+ */
+public final class StreamEndpoint extends Endpoint {
+
+    /** Where clients connect. */
+    public static final String PATH = "/ws/video/stream";
+    /** The query parameter naming the pipeline. */
+    public static final String PIPELINE_PARAMETER = "pipeline_id";
+    /** The largest text message read before the container closes with 1009; any text is refused anyway. */
+    static final int MAX_TEXT_MESSAGE_CHARS = 64 * 1024;
+
+    private static final System.Logger LOG = System.getLogger(StreamEndpoint.class.getName());
+    private static final String SESSION_KEY = StreamSession.class.getName();
+
+    private final StreamEngine engine;
+    private final JsonMessageCodec codec;
+    private final Function<Session, String> remoteAddress;
+    private final int maxBinaryMessageBytes;
+
+    private StreamEndpoint(StreamEngine engine, JsonMessageCodec codec, Function<Session, String> remoteAddress) {
+        this.engine = engine;
+        this.codec = codec;
+        this.remoteAddress = remoteAddress;
+        this.maxBinaryMessageBytes = receiveLimit(engine.config().maxFrameBytes());
+    }
+
+    /**
+     * How large a binary message the container should let through to the engine. Twice the frame
+     * limit (plus slack), so that a frame somewhat over the limit still reaches the engine and is
+     * answered with {@code frame_too_large}; anything larger is refused by the container itself
+     * with close 1009 and costs at most this much memory.
+     *
+     * @param maxFrameBytes the engine's frame size limit
+     * @return the message size the container should accept
+     */
+    public static int receiveLimit(long maxFrameBytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 64, 2 * maxFrameBytes + 1024);
+    }
+
+    /**
+     * The endpoint's deployment config.
+     *
+     * @param engine        the engine that serves the sessions
+     * @param remoteAddress how to read a session's remote address in this container
+     *                      (the Jakarta API has no portable way)
+     * @return a config for {@code ServerContainer.addEndpoint}, never {@literal null}
+     */
+    public static ServerEndpointConfig config(StreamEngine engine, Function<Session, String> remoteAddress) {
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        JsonMessageCodec codec = new JsonMessageCodec();
+        return ServerEndpointConfig.Builder.create(StreamEndpoint.class, PATH)
+                .configurator(new ServerEndpointConfig.Configurator() {
+                    @Override
+                    public <T> T getEndpointInstance(Class<T> endpointClass) {
+                        return endpointClass.cast(new StreamEndpoint(engine, codec, remoteAddress));
+                    }
+                })
+                .build();
+    }
+
+    @Override
+    public void onOpen(Session session, EndpointConfig config) {
+        session.setMaxBinaryMessageBufferSize(maxBinaryMessageBytes);
+        session.setMaxTextMessageBufferSize(MAX_TEXT_MESSAGE_CHARS);
+        List<String> requested = session.getRequestParameterMap().get(PIPELINE_PARAMETER);
+        String pipelineId = requested == null || requested.isEmpty() ? null : requested.get(0);
+        StreamSession stream = engine.open(pipelineId, new JakartaOutboundChannel(session, codec),
+                remoteAddress.apply(session));
+        session.getUserProperties().put(SESSION_KEY, stream);
+        session.addMessageHandler(byte[].class, (MessageHandler.Whole<byte[]>) stream::onBinaryMessage);
+        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) stream::onTextMessage);
+    }
+
+    @Override
+    public void onClose(Session session, CloseReason closeReason) {
+        Object stream = session.getUserProperties().get(SESSION_KEY);
+        if (stream instanceof StreamSession streamSession) {
+            streamSession.onTransportClosed(closeReason.getCloseCode().getCode());
+        }
+    }
+
+    @Override
+    public void onError(Session session, Throwable error) {
+        // the container closes the session next (onClose), which releases everything
+        LOG.log(Level.DEBUG, () -> "session " + session.getId() + ": transport error: " + error);
+    }
+}
