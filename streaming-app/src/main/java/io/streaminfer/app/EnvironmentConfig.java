@@ -1,0 +1,125 @@
+package io.streaminfer.app;
+
+import io.streaminfer.core.StreamConfig;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reads the server's settings from environment variables (the original service's names kept).
+ * A bad value stops startup with a {@link ConfigurationException} naming the variable; it is
+ * never replaced by a default.
+ */
+public final class EnvironmentConfig {
+
+    /** Variables of the spec that this version does not implement yet: refusing them beats ignoring them. */
+    static final List<String> NOT_YET_SUPPORTED = List.of(
+            "STREAM_PIPELINES", "STREAM_ALLOWED_ORIGINS", "STREAM_AUTH_TOKEN", "STREAM_IDLE_TIMEOUT_S",
+            "STREAM_MANAGEMENT_PORT");
+
+    private static final double BYTES_PER_MB = 1_048_576.0;
+
+    private final Map<String, String> env;
+
+    private EnvironmentConfig(Map<String, String> env) {
+        this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /**
+     * @param env the environment, usually {@link System#getenv()}
+     * @return the settings
+     * @throws ConfigurationException naming the first bad variable
+     */
+    public static ServerSettings parse(Map<String, String> env) {
+        return new EnvironmentConfig(env).parse();
+    }
+
+    private ServerSettings parse() {
+        for (String name : NOT_YET_SUPPORTED) {
+            if (present(name)) {
+                throw new ConfigurationException(name, "is not supported by this version yet; unset it "
+                        + "(security and management settings are never silently ignored)");
+            }
+        }
+        String host = text("STREAM_HOST", "0.0.0.0");
+        int port = integer("STREAM_PORT", 8080, 0, 65_535);
+        int workers = integer("STREAM_WORKERS", Runtime.getRuntime().availableProcessors(), 1, 1024);
+        double maxFrameMb = decimal("STREAM_MAX_FRAME_SIZE_MB", 5.0, 0.001, 1024.0);
+        double dropThreshold = decimal("STREAM_DROP_THRESHOLD", 0.10, 0.0, 1.0);
+        double slowdownThreshold = decimal("STREAM_SLOWDOWN_THRESHOLD", 0.30, 0.0, 1.0);
+        if (dropThreshold <= 0) {
+            throw new ConfigurationException("STREAM_DROP_THRESHOLD", "must be above 0, got " + dropThreshold);
+        }
+        if (slowdownThreshold <= 0) {
+            throw new ConfigurationException("STREAM_SLOWDOWN_THRESHOLD", "must be above 0, got " + slowdownThreshold);
+        }
+        if (dropThreshold > slowdownThreshold) {
+            throw new ConfigurationException("STREAM_DROP_THRESHOLD", "(" + dropThreshold
+                    + ") must not be above STREAM_SLOWDOWN_THRESHOLD (" + slowdownThreshold + ")");
+        }
+        StreamConfig stream = StreamConfig.builder()
+                .maxFrameBytes((long) Math.floor(maxFrameMb * BYTES_PER_MB))
+                .queueDepth(integer("STREAM_QUEUE_DEPTH", 1, 1, 1000))
+                .rateWindow(integer("STREAM_RATE_WINDOW", 30, 2, 100_000))
+                .dropThreshold(dropThreshold)
+                .slowdownThreshold(slowdownThreshold)
+                .maxConsecutiveFailures(integer("STREAM_MAX_CONSECUTIVE_FAILURES", 5, 1, 1_000_000))
+                .maxSessions(integer("STREAM_MAX_SESSIONS", 64, 1, 100_000))
+                .build();
+        Duration delay = Duration.ofMillis(integer("STREAM_DELAY_MS", 50, 0, 60_000));
+        Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));
+        return new ServerSettings(host, port, workers, stream, delay, grace);
+    }
+
+    private boolean present(String name) {
+        String value = env.get(name);
+        return value != null && !value.isBlank();
+    }
+
+    private String text(String name, String fallback) {
+        if (!present(name)) {
+            return fallback;
+        }
+        String value = env.get(name).trim();
+        if (value.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigurationException(name, "must not contain spaces, got '" + value + "'");
+        }
+        return value;
+    }
+
+    private int integer(String name, int fallback, int min, int max) {
+        if (!present(name)) {
+            return fallback;
+        }
+        String value = env.get(name).trim();
+        int parsed;
+        try {
+            parsed = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name, "expected a whole number between " + min + " and " + max + ", got '" + value + "'");
+        }
+        if (parsed < min || parsed > max) {
+            throw new ConfigurationException(name, "expected a whole number between " + min + " and " + max + ", got " + parsed);
+        }
+        return parsed;
+    }
+
+    private double decimal(String name, double fallback, double min, double max) {
+        if (!present(name)) {
+            return fallback;
+        }
+        String value = env.get(name).trim();
+        double parsed;
+        try {
+            parsed = Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigurationException(name, "expected a number between " + min + " and " + max + ", got '" + value + "'");
+        }
+        if (!Double.isFinite(parsed) || parsed < min || parsed > max) {
+            throw new ConfigurationException(name, "expected a number between " + min + " and " + max + ", got " + value);
+        }
+        return parsed;
+    }
+}

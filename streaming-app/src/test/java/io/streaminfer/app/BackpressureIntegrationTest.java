@@ -1,0 +1,117 @@
+package io.streaminfer.app;
+
+import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.tyrus.StreamAnswer;
+import io.streaminfer.tyrus.StreamClient;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scenario the original design failed: a camera at 30 fps against a 50 ms pipeline for 10 s.
+ * Every frame must be answered, frames must be dropped instead of queued, the client must be
+ * told to slow down, and result latency must not grow. Bounds are generous on purpose: the
+ * precise numbers belong to docs/benchmarks.md.
+ */
+class BackpressureIntegrationTest {
+
+    private static final System.Logger LOG = System.getLogger(BackpressureIntegrationTest.class.getName());
+    private static final int FPS = 30;
+    private static final Duration RUN = Duration.ofSeconds(10);
+    private static final int FRAMES = (int) (FPS * RUN.toSeconds());
+
+    @Test
+    @DisplayName("30 fps into a 50 ms pipeline for 10 s: all answered, drops and slow-down, latency stays flat")
+    void latencyStaysBoundedUnderOverload() throws Exception {
+        Map<Long, Long> sentAtNanos = new ConcurrentHashMap<>();
+        Map<Long, Long> resultLatencyNanos = new ConcurrentHashMap<>();
+        AtomicInteger dropped = new AtomicInteger();
+        AtomicInteger slowDowns = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
+        CountDownLatch allAnswered = new CountDownLatch(FRAMES);
+
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_DELAY_MS", "50"));
+             StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()))) {
+            StreamClient.Stream stream = client.open("delay", answer -> {
+                long now = System.nanoTime();
+                switch (answer.kind()) {
+                    case RESULT -> resultLatencyNanos.put(answer.frameIndex(), now - sentAtNanos.get(answer.frameIndex()));
+                    case DROPPED -> dropped.incrementAndGet();
+                    case SLOW_DOWN -> slowDowns.incrementAndGet();
+                    default -> errors.incrementAndGet();
+                }
+                if (answer.answersFrame()) {
+                    answered.incrementAndGet();
+                    allAnswered.countDown();
+                }
+            });
+            byte[] jpeg = SampleFrames.qrScene();
+            AtomicLong nextIndex = new AtomicLong(1);
+            ScheduledExecutorService camera = Executors.newSingleThreadScheduledExecutor();
+            ScheduledFuture<?> sending = camera.scheduleAtFixedRate(() -> {
+                long index = nextIndex.getAndIncrement();
+                if (index > FRAMES) {
+                    return;
+                }
+                sentAtNanos.put(index, System.nanoTime());
+                try {
+                    stream.send(jpeg);
+                } catch (java.io.IOException e) {
+                    errors.incrementAndGet();
+                }
+            }, 0, 1_000_000 / FPS, TimeUnit.MICROSECONDS);
+
+            boolean done = allAnswered.await(RUN.toSeconds() + 20, TimeUnit.SECONDS);
+            sending.cancel(false);
+            camera.shutdownNow();
+            stream.close();
+
+            assertThat(done).as("answers for all %d frames (got %d)", FRAMES, answered.get()).isTrue();
+        }
+
+        assertThat(errors).hasValue(0);
+        assertThat(answered).hasValue(FRAMES);
+        assertThat(resultLatencyNanos.size() + dropped.get()).isEqualTo(FRAMES);
+        assertThat(dropped.get()).as("dropped frames").isGreaterThan(FRAMES / 10);
+        assertThat(slowDowns.get()).as("slow-down warnings").isPositive();
+
+        List<Long> indexes = new ArrayList<>(resultLatencyNanos.keySet());
+        indexes.sort(Long::compare);
+        int third = indexes.size() / 3;
+        double firstThirdP50 = medianMillis(indexes.subList(0, third), resultLatencyNanos);
+        double lastThirdP50 = medianMillis(indexes.subList(indexes.size() - third, indexes.size()), resultLatencyNanos);
+        LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                "measured: frames=%d results=%d dropped=%d slow_downs=%d p50_first_third_ms=%.1f p50_last_third_ms=%.1f max_ms=%.1f",
+                FRAMES, resultLatencyNanos.size(), dropped.get(), slowDowns.get(), firstThirdP50, lastThirdP50,
+                resultLatencyNanos.values().stream().mapToLong(Long::longValue).max().orElse(0) / 1e6));
+        // a growing queue would add ~0.5 s per second of run (30 in, 20 out); we allow far less than that
+        assertThat(lastThirdP50).as("p50 latency of the last third (first third: %.1f ms)", firstThirdP50)
+                .isLessThan(firstThirdP50 + 250.0)
+                .isLessThan(500.0);
+    }
+
+    private static double medianMillis(List<Long> indexes, Map<Long, Long> latencies) {
+        List<Long> values = new ArrayList<>();
+        for (Long index : indexes) {
+            values.add(latencies.get(index));
+        }
+        values.sort(Long::compare);
+        return values.get(values.size() / 2) / 1e6;
+    }
+}

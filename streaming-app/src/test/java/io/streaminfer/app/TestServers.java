@@ -1,0 +1,24 @@
+package io.streaminfer.app;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts the real app on 127.0.0.1 and an ephemeral port, with settings from environment-style maps. */
+final class TestServers {
+
+    private TestServers() {
+    }
+
+    static StreamingServer start(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
+        env.put("STREAM_HOST", "127.0.0.1");
+        env.put("STREAM_PORT", "0");
+        env.put("STREAM_SHUTDOWN_GRACE_S", "5");
+        env.putAll(overrides);
+        return StreamingServer.start(EnvironmentConfig.parse(env));
+    }
+
+    static StreamingServer start() {
+        return start(Map.of());
+    }
+}
