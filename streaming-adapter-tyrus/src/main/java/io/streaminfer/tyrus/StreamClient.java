@@ -144,6 +144,22 @@ public final class StreamClient implements AutoCloseable {
         }
 
         /**
+         * Sends one frame unless the server closes the connection first (it may refuse a frame
+         * from its header while the client is still writing it).
+         *
+         * @param jpeg the JPEG
+         * @return whether the frame was written; false when the connection closed meanwhile
+         */
+        public boolean trySend(byte[] jpeg) {
+            try {
+                send(jpeg);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /**
          * Sends one fragment of a binary message (to test how a server handles fragments).
          *
          * @param part   the fragment

@@ -49,7 +49,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         this.engine = b.engine;
         this.host = b.host;
         this.requestedPort = b.port;
-        this.container = new EmbeddedContainer(StreamEndpoint.receiveLimit(engine.config().maxFrameBytes()));
+        this.container = new EmbeddedContainer(engine.config().maxFrameBytes());
         this.httpServer = new HttpServer();
     }
 
@@ -141,15 +141,22 @@ public final class TyrusStreamingServer implements AutoCloseable {
         return session instanceof TyrusSession tyrus ? tyrus.getRemoteAddr() : "unknown";
     }
 
-    /** Tyrus' server container with our own incoming buffer size, on an HTTP server composed by us. */
+    /**
+     * Tyrus' server container on an HTTP server composed by us. Messages over the frame limit
+     * are refused by a {@link MessageSizeGuard} from their header, so Tyrus never buffers more
+     * than one frame of at most the limit (plus its header).
+     */
     private static final class EmbeddedContainer extends TyrusServerContainer {
 
-        private final TyrusWebSocketEngine webSocketEngine;
+        private static final int FRAME_HEADER_SLACK = 1024;
 
-        EmbeddedContainer(int incomingBufferSize) {
+        private final WebSocketEngine webSocketEngine;
+
+        EmbeddedContainer(long maxFrameBytes) {
             super((Set<Class<?>>) Set.<Class<?>>of());
-            // a frame above this buffer is closed by Tyrus before the endpoint sees it
-            this.webSocketEngine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+            int incomingBufferSize = (int) Math.min(Integer.MAX_VALUE - FRAME_HEADER_SLACK, maxFrameBytes) + FRAME_HEADER_SLACK;
+            this.webSocketEngine = new GuardedWebSocketEngine(
+                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxFrameBytes);
         }
 
         @Override

@@ -27,8 +27,8 @@ public final class StreamEndpoint extends Endpoint {
     public static final String PATH = "/ws/video/stream";
     /** The query parameter naming the pipeline. */
     public static final String PIPELINE_PARAMETER = "pipeline_id";
-    /** The largest text message read before the container closes with 1009; any text is refused anyway. */
-    static final int MAX_TEXT_MESSAGE_CHARS = 64 * 1024;
+    /** The largest text message read before the container closes the session; any text is refused anyway. */
+    public static final int MAX_TEXT_MESSAGE_CHARS = 64 * 1024;
 
     private static final System.Logger LOG = System.getLogger(StreamEndpoint.class.getName());
     private static final String SESSION_KEY = StreamSession.class.getName();

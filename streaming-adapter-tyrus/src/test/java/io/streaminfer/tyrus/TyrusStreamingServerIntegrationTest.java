@@ -76,7 +76,7 @@ class TyrusStreamingServerIntegrationTest {
     @DisplayName("a 6 MB frame against a 5 MiB limit is answered with frame_too_large and close 1009")
     void sixMegabyteFrame() throws Exception {
         try (StreamClient.Stream stream = client.open("size")) {
-            stream.send(SampleFrames.paddedTo(SampleFrames.coffee(), 6_000_000));
+            stream.trySend(SampleFrames.paddedTo(SampleFrames.coffee(), 6_000_000));
 
             StreamAnswer answer = stream.next(Timeouts.ANSWER);
 
@@ -87,7 +87,21 @@ class TyrusStreamingServerIntegrationTest {
     }
 
     @Test
-    @DisplayName("a message sent in fragments beyond the receive limit is closed with 1009 and never fully buffered")
+    @DisplayName("a 64 MB frame is refused from its header with frame_too_large and 1009; others are still served")
+    void sixtyFourMegabyteFrame() throws Exception {
+        try (StreamClient.Stream stream = client.open("size")) {
+            stream.trySend(new byte[64 * 1024 * 1024]);
+
+            StreamAnswer answer = stream.next(Timeouts.ANSWER);
+            assertThat(answer.error()).isEqualTo("frame_too_large");
+            assertThat(answer.frameIndex()).isEqualTo(1);
+            assertThat(stream.awaitClose(Timeouts.CLOSE).getCloseCode()).isEqualTo(CloseReason.CloseCodes.TOO_BIG);
+        }
+        assertOtherClientsStillServed();
+    }
+
+    @Test
+    @DisplayName("a message sent in fragments beyond the limit is refused with frame_too_large and 1009")
     void fragmentedHugeMessage() throws Exception {
         try (StreamClient.Stream stream = client.open("size")) {
             byte[] chunk = new byte[1024 * 1024];
@@ -101,6 +115,7 @@ class TyrusStreamingServerIntegrationTest {
                 assertThat(stream.isOpen()).isFalse();
             }
 
+            assertThat(stream.next(Timeouts.ANSWER).error()).isEqualTo("frame_too_large");
             assertThat(stream.awaitClose(Timeouts.CLOSE).getCloseCode()).isEqualTo(CloseReason.CloseCodes.TOO_BIG);
         }
         assertOtherClientsStillServed();
