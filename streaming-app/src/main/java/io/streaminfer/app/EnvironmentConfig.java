@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Reads the server's settings from environment variables (the original service's names kept).
@@ -90,35 +91,29 @@ public final class EnvironmentConfig {
     }
 
     private int integer(String name, int fallback, int min, int max) {
-        if (!present(name)) {
-            return fallback;
-        }
-        String value = env.get(name).trim();
-        int parsed;
-        try {
-            parsed = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new ConfigurationException(name, "expected a whole number between " + min + " and " + max + ", got '" + value + "'");
-        }
-        if (parsed < min || parsed > max) {
-            throw new ConfigurationException(name, "expected a whole number between " + min + " and " + max + ", got " + parsed);
-        }
-        return parsed;
+        return number(name, fallback, min, max, Integer::valueOf, "a whole number");
     }
 
     private double decimal(String name, double fallback, double min, double max) {
+        return number(name, fallback, min, max, Double::valueOf, "a number");
+    }
+
+    private <T extends Comparable<T>> T number(String name, T fallback, T min, T max, Function<String, T> parser,
+                                               String kind) {
         if (!present(name)) {
             return fallback;
         }
         String value = env.get(name).trim();
-        double parsed;
+        String expected = "expected " + kind + " between " + min + " and " + max + ", got ";
+        T parsed;
         try {
-            parsed = Double.parseDouble(value);
+            parsed = parser.apply(value);
         } catch (NumberFormatException e) {
-            throw new ConfigurationException(name, "expected a number between " + min + " and " + max + ", got '" + value + "'");
+            throw new ConfigurationException(name, expected + "'" + value + "'");
         }
-        if (!Double.isFinite(parsed) || parsed < min || parsed > max) {
-            throw new ConfigurationException(name, "expected a number between " + min + " and " + max + ", got " + value);
+        // NaN compares above every double, so it fails the range check too
+        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+            throw new ConfigurationException(name, expected + value);
         }
         return parsed;
     }

@@ -1,6 +1,5 @@
 package io.streaminfer.core;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,31 +21,6 @@ final class TestJpegs {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The same JPEG padded with comment segments right after SOI to exactly {@code size} bytes. */
-    static byte[] paddedTo(byte[] jpeg, int size) {
-        int missing = size - jpeg.length;
-        if (missing < 4 && missing != 0) {
-            throw new IllegalArgumentException("cannot pad by fewer than 4 bytes: " + missing);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        out.write(jpeg, 0, 2);
-        while (missing > 0) {
-            int segment = Math.min(missing, 65_537);
-            if (missing - segment > 0 && missing - segment < 4) {
-                segment -= 4;
-            }
-            int length = segment - 2;
-            out.write(0xFF);
-            out.write(0xFE);
-            out.write(length >> 8);
-            out.write(length & 0xFF);
-            out.write(new byte[length - 2], 0, length - 2);
-            missing -= segment;
-        }
-        out.write(jpeg, 2, jpeg.length - 2);
-        return out.toByteArray();
     }
 
     /** Index of the first occurrence of marker FF {@code marker} found by walking segments. */
