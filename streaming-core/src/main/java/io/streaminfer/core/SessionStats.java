@@ -15,6 +15,8 @@ package io.streaminfer.core;
  * @param dropRate           dropped share of the last answered frames (the rate window)
  * @param state              backpressure state
  * @param pipelineMillisEwma exponentially weighted mean pipeline time, in milliseconds
+ * @param pipelineMillisP50  median pipeline time over the last results (the rate window), 0 before any
+ * @param pipelineMillisP99  99th percentile of the same, 0 before any
  * @param recommendedFps     the rate this session's pipeline sustains now (0 before any result)
  * @param slowDowns          slow-down warnings sent
  * @param closeCode          the close code once closed, 0 while open
@@ -32,6 +34,8 @@ public record SessionStats(
         double dropRate,
         BackpressureState state,
         double pipelineMillisEwma,
+        double pipelineMillisP50,
+        double pipelineMillisP99,
         double recommendedFps,
         long slowDowns,
         int closeCode) {

@@ -15,6 +15,17 @@ public interface StreamListener {
     };
 
     /**
+     * One listener that tells each of several, in order. A listener that throws is reported
+     * and does not keep the others from hearing the event.
+     *
+     * @param listeners the listeners
+     * @return never {@literal null}
+     */
+    static StreamListener all(StreamListener... listeners) {
+        return new io.streaminfer.core.internal.CompositeStreamListener(java.util.List.of(listeners));
+    }
+
+    /**
      * A session opened and runs a pipeline.
      *
      * @param session the session

@@ -497,6 +497,51 @@ class StreamEngineTest {
         assertThat(events).containsExactly("opened", "dropped 1", "processed 2", "closed 1000");
     }
 
+    @Test
+    @DisplayName("stats report recent pipeline percentiles and the recommended rate from the clock")
+    void statsReportRecentPipelineTimes() {
+        StreamSession session = engine().open("probe", new RecordingChannel(), "10.0.0.7");
+        long[] millis = {10, 20, 30, 40, 100};
+        AtomicInteger next = new AtomicInteger();
+        onProcess = frame -> clock.advanceMillis(millis[next.getAndIncrement()]);
+
+        for (int i = 0; i < millis.length; i++) {
+            session.onBinaryMessage(JPEG);
+            executor.runAll();
+        }
+
+        SessionStats stats = session.stats();
+        assertThat(stats.pipelineMillisP50()).isEqualTo(30.0);
+        assertThat(stats.pipelineMillisP99()).isEqualTo(100.0);
+        assertThat(stats.remoteAddress()).isEqualTo("10.0.0.7");
+        assertThat(stats.recommendedFps()).isEqualTo(21.0); // 4 results over 190 ms = 21.05/s, floored to 0.1
+    }
+
+    @Test
+    @DisplayName("a composite listener tells every listener even when one throws")
+    void compositeListenerIsolatesFailures() {
+        List<String> heard = Collections.synchronizedList(new ArrayList<>());
+        StreamListener failing = new StreamListener() {
+            @Override
+            public void sessionOpened(StreamSession session) {
+                throw new IllegalStateException("broken metrics backend");
+            }
+        };
+        StreamListener recording = new StreamListener() {
+            @Override
+            public void sessionOpened(StreamSession session) {
+                heard.add(session.pipelineId());
+            }
+        };
+        StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of("p", () -> f -> InferenceResult.empty())))
+                .executor(executor).listener(StreamListener.all(failing, recording)).build();
+
+        StreamSession session = engine.open("p", new RecordingChannel(), "x");
+
+        assertThat(heard).containsExactly("p");
+        assertThat(session.isClosed()).isFalse();
+    }
+
     private static String describe(ServerMessage message) {
         if (message instanceof FrameResult r) {
             return "result " + r.frameIndex();

@@ -67,6 +67,7 @@ public final class EngineSession implements StreamSession {
     private final Object lock = new Object();
     private final DropRateWindow window;
     private final ThroughputMeter meter;
+    private final RecentDurations recentPipelineTimes;
     private Phase phase = Phase.OPEN;
     private long received;
     private long processed;
@@ -105,6 +106,7 @@ public final class EngineSession implements StreamSession {
         this.queue = services.policy().newQueue();
         this.window = new DropRateWindow(config.rateWindow());
         this.meter = new ThroughputMeter(config.rateWindow());
+        this.recentPipelineTimes = new RecentDurations(config.rateWindow());
         this.openedNanos = services.clock().nanoTime();
     }
 
@@ -217,6 +219,7 @@ public final class EngineSession implements StreamSession {
             return new SessionStats(id, pipelineId, remoteAddress, now - openedNanos, received, processed, dropped,
                     failed, unanswered, window.dropRate(), state,
                     Double.isNaN(pipelineMillisEwma) ? 0.0 : pipelineMillisEwma,
+                    recentPipelineTimes.percentileMillis(0.50), recentPipelineTimes.percentileMillis(0.99),
                     processed == 0 ? 0.0 : recommendedFps(), slowDowns, phase == Phase.CLOSED ? closeCode : 0);
         }
     }
@@ -357,6 +360,7 @@ public final class EngineSession implements StreamSession {
                 : pipelineMillisEwma + EWMA_ALPHA * (millis - pipelineMillisEwma);
         long now = services.clock().nanoTime();
         meter.record(now);
+        recentPipelineTimes.record(pipelineNanos);
         send(new ServerMessage.FrameResult(frame.index(), result));
         listener.frameProcessed(this, frame.index(), pipelineNanos, now - frame.receivedNanos());
         recordAnswer(false, now);

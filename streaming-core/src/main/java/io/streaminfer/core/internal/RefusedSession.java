@@ -58,6 +58,6 @@ public final class RefusedSession implements StreamSession {
     @Override
     public SessionStats stats() {
         return new SessionStats(id, pipelineId, remoteAddress, 0, 0, 0, 0, 0, 0, 0.0,
-                BackpressureState.NORMAL, 0.0, 0.0, 0, closeCode);
+                BackpressureState.NORMAL, 0.0, 0.0, 0.0, 0.0, 0, closeCode);
     }
 }
