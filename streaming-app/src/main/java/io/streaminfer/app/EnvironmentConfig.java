@@ -17,8 +17,10 @@ public final class EnvironmentConfig {
 
     /** Variables of the spec that this version does not implement yet: refusing them beats ignoring them. */
     static final List<String> NOT_YET_SUPPORTED = List.of(
-            "STREAM_PIPELINES", "STREAM_ALLOWED_ORIGINS", "STREAM_AUTH_TOKEN", "STREAM_IDLE_TIMEOUT_S",
-            "STREAM_MANAGEMENT_PORT");
+            "STREAM_PIPELINES", "STREAM_ALLOWED_ORIGINS", "STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE",
+            "STREAM_IDLE_TIMEOUT_S");
+    private static final List<String> LOG_FORMATS = List.of("json", "text");
+    private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
     private static final double BYTES_PER_MB = 1_048_576.0;
 
@@ -46,6 +48,14 @@ public final class EnvironmentConfig {
         }
         String host = text("STREAM_HOST", "0.0.0.0");
         int port = integer("STREAM_PORT", 8080, 0, 65_535);
+        String managementHost = text("STREAM_MANAGEMENT_HOST", host);
+        int managementPort = integer("STREAM_MANAGEMENT_PORT", 9090, 0, 65_535);
+        if (managementPort != 0 && managementPort == port && managementHost.equals(host)) {
+            throw new ConfigurationException("STREAM_MANAGEMENT_PORT", "(" + managementPort
+                    + ") must differ from STREAM_PORT: the management listener is separate so it can stay private");
+        }
+        String logFormat = oneOf("STREAM_LOG_FORMAT", "json", LOG_FORMATS);
+        String logLevel = oneOf("STREAM_LOG_LEVEL", "info", LOG_LEVELS);
         int workers = integer("STREAM_WORKERS", Runtime.getRuntime().availableProcessors(), 1, 1024);
         double maxFrameMb = decimal("STREAM_MAX_FRAME_SIZE_MB", 5.0, 0.001, 1024.0);
         double dropThreshold = decimal("STREAM_DROP_THRESHOLD", 0.10, 0.0, 1.0);
@@ -71,7 +81,8 @@ public final class EnvironmentConfig {
                 .build();
         Duration delay = Duration.ofMillis(integer("STREAM_DELAY_MS", 50, 0, 60_000));
         Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));
-        return new ServerSettings(host, port, workers, stream, delay, grace);
+        return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
+                logFormat, logLevel);
     }
 
     private boolean present(String name) {
@@ -86,6 +97,18 @@ public final class EnvironmentConfig {
         String value = env.get(name).trim();
         if (value.chars().anyMatch(Character::isWhitespace)) {
             throw new ConfigurationException(name, "must not contain spaces, got '" + value + "'");
+        }
+        return value;
+    }
+
+    private String oneOf(String name, String fallback, List<String> allowed) {
+        if (!present(name)) {
+            return fallback;
+        }
+        String value = env.get(name).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!allowed.contains(value)) {
+            throw new ConfigurationException(name, "expected one of " + String.join(", ", allowed) + ", got '"
+                    + env.get(name).trim() + "'");
         }
         return value;
     }

@@ -4,73 +4,125 @@ import io.streaminfer.core.ErrorCode;
 import io.streaminfer.core.SessionStats;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.core.StreamSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.lang.System.Logger.Level;
-import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
- * Logs the session events operators care about, one line each, as {@code event key=value...}:
- * {@code stream_connect}, {@code stream_refused}, {@code stream_disconnect} with the session's
- * totals, {@code slow_down} and {@code pipeline_error}. Client-supplied values are quoted and
- * stripped of control characters so that a client cannot forge log lines.
+ * Logs the session events operators care about, each as one event with its fields as key-value
+ * pairs (top-level fields of the JSON line): {@code stream_connect}, {@code stream_refused},
+ * {@code stream_disconnect} with the session's totals, {@code slow_down} and
+ * {@code pipeline_error}; per-frame events only at debug. Values a client chose are stripped of
+ * control characters and shortened, so that a client cannot forge text log lines.
  */
 final class LoggingStreamListener implements StreamListener {
 
-    private static final System.Logger LOG = System.getLogger("io.streaminfer.sessions");
+    private static final Logger LOG = LoggerFactory.getLogger("io.streaminfer.sessions");
     private static final int MAX_VALUE_LENGTH = 80;
+    private static final Pattern CREDENTIAL = Pattern.compile("(?i)(access_token|token|password|secret)=[^&\\s]*");
 
     @Override
     public void sessionOpened(StreamSession session) {
-        SessionStats stats = session.stats();
-        LOG.log(Level.INFO, () -> "stream_connect session_id=" + session.id() + " pipeline_id=" + safe(session.pipelineId())
-                + " remote=" + safe(stats.remoteAddress()));
+        LOG.atInfo().setMessage("stream_connect")
+                .addKeyValue("event", "stream_connect")
+                .addKeyValue("session_id", session.id())
+                .addKeyValue("pipeline_id", safe(session.pipelineId()))
+                .addKeyValue("remote", safe(session.stats().remoteAddress()))
+                .log();
     }
 
     @Override
     public void sessionRefused(ErrorCode code, String pipelineId, String remote) {
-        LOG.log(Level.INFO, () -> "stream_refused code=" + code.wireName() + " pipeline_id=" + safe(pipelineId)
-                + " remote=" + safe(remote));
+        LOG.atInfo().setMessage("stream_refused")
+                .addKeyValue("event", "stream_refused")
+                .addKeyValue("code", code.wireName())
+                .addKeyValue("pipeline_id", safe(pipelineId))
+                .addKeyValue("remote", safe(remote))
+                .log();
     }
 
     @Override
     public void sessionClosed(StreamSession session, int closeCode) {
         SessionStats s = session.stats();
-        LOG.log(Level.INFO, () -> String.format(Locale.ROOT,
-                "stream_disconnect session_id=%s pipeline_id=%s close_code=%d duration_s=%.1f received=%d processed=%d"
-                        + " dropped=%d failed=%d unanswered=%d slow_downs=%d pipeline_ms_ewma=%.1f",
-                s.sessionId(), safe(s.pipelineId()), closeCode, s.ageNanos() / 1e9, s.received(), s.processed(),
-                s.dropped(), s.failed(), s.unanswered(), s.slowDowns(), s.pipelineMillisEwma()));
+        LOG.atInfo().setMessage("stream_disconnect")
+                .addKeyValue("event", "stream_disconnect")
+                .addKeyValue("session_id", s.sessionId())
+                .addKeyValue("pipeline_id", safe(s.pipelineId()))
+                .addKeyValue("close_code", closeCode)
+                .addKeyValue("duration_s", Math.round(s.ageNanos() / 1e7) / 100.0)
+                .addKeyValue("received", s.received())
+                .addKeyValue("processed", s.processed())
+                .addKeyValue("dropped", s.dropped())
+                .addKeyValue("failed", s.failed())
+                .addKeyValue("unanswered", s.unanswered())
+                .addKeyValue("slow_downs", s.slowDowns())
+                .addKeyValue("pipeline_ms_p50", s.pipelineMillisP50())
+                .log();
     }
 
     @Override
     public void slowDown(StreamSession session, double dropRate, double recommendedFps) {
-        LOG.log(Level.INFO, () -> String.format(Locale.ROOT, "slow_down session_id=%s drop_rate=%.3f recommended_fps=%.1f",
-                session.id(), dropRate, recommendedFps));
+        LOG.atInfo().setMessage("slow_down")
+                .addKeyValue("event", "slow_down")
+                .addKeyValue("session_id", session.id())
+                .addKeyValue("drop_rate", dropRate)
+                .addKeyValue("recommended_fps", recommendedFps)
+                .log();
     }
 
     @Override
     public void frameFailed(StreamSession session, long frameIndex, Throwable cause) {
-        LOG.log(Level.WARNING, () -> "pipeline_error session_id=" + session.id() + " pipeline_id=" + safe(session.pipelineId())
-                + " frame_index=" + frameIndex + " error=" + safe(String.valueOf(cause)));
+        LOG.atWarn().setMessage("pipeline_error")
+                .addKeyValue("event", "pipeline_error")
+                .addKeyValue("session_id", session.id())
+                .addKeyValue("pipeline_id", safe(session.pipelineId()))
+                .addKeyValue("step", safe(session.pipelineId())) // the built-in pipelines are one step each
+                .addKeyValue("frame_index", frameIndex)
+                .addKeyValue("error", safe(String.valueOf(cause)))
+                .setCause(LOG.isDebugEnabled() ? cause : null)
+                .log();
     }
 
+    @Override
+    public void frameProcessed(StreamSession session, long frameIndex, long pipelineNanos, long latencyNanos) {
+        if (LOG.isDebugEnabled()) {
+            LOG.atDebug().setMessage("frame_processed")
+                    .addKeyValue("event", "frame_processed")
+                    .addKeyValue("session_id", session.id())
+                    .addKeyValue("frame_index", frameIndex)
+                    .addKeyValue("pipeline_ms", pipelineNanos / 1e6)
+                    .addKeyValue("latency_ms", latencyNanos / 1e6)
+                    .log();
+        }
+    }
+
+    @Override
+    public void frameDropped(StreamSession session, long frameIndex) {
+        if (LOG.isDebugEnabled()) {
+            LOG.atDebug().setMessage("frame_dropped")
+                    .addKeyValue("event", "frame_dropped")
+                    .addKeyValue("session_id", session.id())
+                    .addKeyValue("frame_index", frameIndex)
+                    .log();
+        }
+    }
+
+    /**
+     * A client-chosen value as it may be logged: printable, bounded, and with anything that looks
+     * like a credential ({@code access_token=...}, from a mangled query string) redacted.
+     */
     static String safe(String value) {
         if (value == null) {
             return "-";
         }
-        StringBuilder out = new StringBuilder("\"");
-        value.codePoints().limit(MAX_VALUE_LENGTH).forEach(c -> {
-            if (c == '"' || c == '\\') {
-                out.append('\\').appendCodePoint(c);
-            } else if (Character.isISOControl(c)) {
-                out.append('?');
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        if (value.codePointCount(0, value.length()) > MAX_VALUE_LENGTH) {
+        String redacted = CREDENTIAL.matcher(value).replaceAll("$1=[redacted]");
+        StringBuilder out = new StringBuilder();
+        redacted.codePoints().limit(MAX_VALUE_LENGTH)
+                .forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        if (redacted.codePointCount(0, redacted.length()) > MAX_VALUE_LENGTH) {
             out.append("...");
         }
-        return out.append('"').toString();
+        return out.toString();
     }
 }

@@ -8,28 +8,29 @@ import java.util.Objects;
 /**
  * Everything the standalone server is configured with.
  *
- * @param host          the address to bind
- * @param port          the port to bind, 0 for any free port
- * @param workers       threads that run pipelines
- * @param stream        the engine's settings
- * @param delay         how long the {@code delay} pipelines hold a frame
- * @param shutdownGrace how long a stop waits for in-flight frames
+ * @param host           the address the WebSocket server binds
+ * @param port           its port, 0 for any free port
+ * @param managementHost the address the management HTTP listener binds
+ * @param managementPort its port, 0 for any free port
+ * @param workers        threads that run pipelines
+ * @param stream         the engine's settings
+ * @param delay          how long the {@code delay} pipelines hold a frame
+ * @param shutdownGrace  how long a stop waits for in-flight frames
+ * @param logFormat      {@code json} or {@code text}
+ * @param logLevel       {@code trace}, {@code debug}, {@code info}, {@code warn} or {@code error}
  */
-public record ServerSettings(String host, int port, int workers, StreamConfig stream, Duration delay, Duration shutdownGrace) {
+public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
+                             StreamConfig stream, Duration delay, Duration shutdownGrace,
+                             String logFormat, String logLevel) {
 
     /** Validates the values. */
     public ServerSettings {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(managementHost, "managementHost");
         Objects.requireNonNull(stream, "stream");
         Objects.requireNonNull(delay, "delay");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
-    }
-
-    /**
-     * @return this with another port
-     * @param newPort the port
-     */
-    public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, workers, stream, delay, shutdownGrace);
+        Objects.requireNonNull(logFormat, "logFormat");
+        Objects.requireNonNull(logLevel, "logLevel");
     }
 }

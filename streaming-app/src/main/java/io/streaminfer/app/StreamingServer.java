@@ -1,67 +1,108 @@
 package io.streaminfer.app;
 
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamEngine;
+import io.streaminfer.core.StreamListener;
 import io.streaminfer.pipeline.BuiltInPipelines;
 import io.streaminfer.tyrus.TyrusStreamingServer;
 import io.streaminfer.websocket.StreamEndpoint;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The composition root: the built-in pipelines, the engine and the Tyrus server, wired from
- * {@link ServerSettings}. {@link StreamingServerMain} runs one; tests start one on port 0.
+ * The composition root: the built-in pipelines, the engine, metrics, the Tyrus server and the
+ * management listener, wired from {@link ServerSettings}. {@link StreamingServerMain} runs
+ * one; tests start one on ephemeral ports.
  */
 public final class StreamingServer implements AutoCloseable {
 
     private final ServerSettings settings;
     private final StreamEngine engine;
-    private final TyrusStreamingServer transport;
+    private final PrometheusMeterRegistry metrics;
+    private final JvmGcMetrics gcMetrics;
+    private volatile ManagementServer.Lifecycle lifecycle = ManagementServer.Lifecycle.STARTING;
+    private ManagementServer management;
+    private TyrusStreamingServer transport;
 
-    private StreamingServer(ServerSettings settings, StreamEngine engine, TyrusStreamingServer transport) {
+    private StreamingServer(ServerSettings settings) {
         this.settings = settings;
-        this.engine = engine;
-        this.transport = transport;
+        PipelineRegistry registry = BuiltInPipelines.registry(settings.delay());
+        this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ClassLoaderMetrics().bindTo(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        this.gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(metrics);
+        new JvmThreadMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
+        new UptimeMetrics().bindTo(metrics);
+        new FileDescriptorMetrics().bindTo(metrics);
+        MicrometerStreamListener streamMetrics = new MicrometerStreamListener(metrics,
+                registry.pipelines().stream().map(PipelineInfo::id).toList());
+        this.engine = StreamEngine.builder(registry)
+                .config(settings.stream())
+                .workers(settings.workers())
+                .listener(StreamListener.all(new LoggingStreamListener(), streamMetrics))
+                .build();
+        streamMetrics.bindEngine(engine);
     }
 
     /**
-     * Wires and starts a server.
+     * Wires and starts a server: the management listener first (it answers {@code /ready} with
+     * 503 until the WebSocket server listens), then the WebSocket server.
      *
      * @param settings what to run
      * @return the running server
-     * @throws java.io.UncheckedIOException when the port cannot be bound
+     * @throws UncheckedIOException when a port cannot be bound
      */
     public static StreamingServer start(ServerSettings settings) {
-        PipelineRegistry registry = BuiltInPipelines.registry(settings.delay());
-        StreamEngine engine = StreamEngine.builder(registry)
-                .config(settings.stream())
-                .workers(settings.workers())
-                .listener(new LoggingStreamListener())
-                .build();
+        StreamingServer server = new StreamingServer(settings);
         try {
-            TyrusStreamingServer transport = TyrusStreamingServer.builder(engine)
+            server.management = ManagementServer.start(settings.managementHost(), settings.managementPort(),
+                    server.metrics, server.engine, () -> server.lifecycle);
+            server.transport = TyrusStreamingServer.builder(server.engine)
                     .host(settings.host())
                     .port(settings.port())
                     .start();
-            return new StreamingServer(settings, engine, transport);
-        } catch (RuntimeException e) {
-            engine.shutdown(Duration.ZERO);
-            throw e;
+        } catch (IOException | RuntimeException e) {
+            server.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+        server.lifecycle = ManagementServer.Lifecycle.READY;
+        return server;
     }
 
-    /** @return the bound port */
+    /** @return the bound WebSocket port */
     public int port() {
         return transport.port();
     }
 
+    /** @return the bound management port */
+    public int managementPort() {
+        return management.port();
+    }
+
     /** @return the stream endpoint's URI as clients on this machine reach it */
     public URI streamUri() {
-        String host = "0.0.0.0".equals(settings.host()) ? "127.0.0.1" : settings.host();
-        return URI.create("ws://" + host + ":" + port() + StreamEndpoint.PATH);
+        return URI.create("ws://" + reachable(settings.host()) + ":" + port() + StreamEndpoint.PATH);
+    }
+
+    /** @return the management listener's base URI as clients on this machine reach it */
+    public URI managementUri() {
+        return URI.create("http://" + reachable(settings.managementHost()) + ":" + managementPort());
     }
 
     /** @return the ids of the pipelines offered */
@@ -80,18 +121,39 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     /**
-     * Answers in-flight frames, closes sessions with 1001 and stops listening.
+     * Stops: {@code /ready} turns 503 at once, new connections are refused, frames in a pipeline
+     * are answered, waiting frames are answered as dropped, sessions close with 1001, then the
+     * listeners stop.
      *
      * @param grace how long in-flight frames may take
      * @return whether every session ended within the grace period
      */
-    public boolean stop(Duration grace) {
-        return transport.stop(grace);
+    public synchronized boolean stop(Duration grace) {
+        if (lifecycle == ManagementServer.Lifecycle.STOPPING) {
+            return true;
+        }
+        lifecycle = ManagementServer.Lifecycle.STOPPING;
+        boolean graceful = transport.stop(grace);
+        release();
+        return graceful;
     }
 
     /** Stops with the configured grace period. */
     @Override
     public void close() {
         stop(settings.shutdownGrace());
+    }
+
+    private void release() {
+        if (management != null) {
+            management.close();
+        }
+        engine.shutdown(Duration.ZERO);
+        gcMetrics.close();
+        metrics.close();
+    }
+
+    private static String reachable(String host) {
+        return "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
     }
 }

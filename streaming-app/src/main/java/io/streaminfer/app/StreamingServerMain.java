@@ -1,8 +1,10 @@
 package io.streaminfer.app;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
 import java.io.UncheckedIOException;
-import java.lang.System.Logger.Level;
-import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,8 +14,6 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class StreamingServerMain {
 
-    private static final String LOG_FORMAT = "%1$tFT%1$tT.%1$tLZ %4$s %3$s %5$s%6$s%n";
-
     private StreamingServerMain() {
     }
 
@@ -21,10 +21,6 @@ public final class StreamingServerMain {
      * @param args ignored; configuration comes from the environment
      */
     public static void main(String[] args) {
-        if (System.getProperty("java.util.logging.config.file") == null) {
-            System.setProperty("java.util.logging.SimpleFormatter.format", LOG_FORMAT);
-        }
-        System.Logger log = System.getLogger("io.streaminfer.server");
         ServerSettings settings;
         try {
             settings = EnvironmentConfig.parse(System.getenv());
@@ -33,26 +29,46 @@ public final class StreamingServerMain {
             System.exit(2);
             return;
         }
+        // read by logback.xml; set before the first logger is created
+        System.setProperty("stream.log.format", settings.logFormat());
+        System.setProperty("stream.log.level", settings.logLevel());
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        Logger log = LoggerFactory.getLogger("io.streaminfer.server");
+
         StreamingServer server;
         try {
             server = StreamingServer.start(settings);
         } catch (UncheckedIOException e) {
-            System.err.println("startup failed: cannot listen on " + settings.host() + ":" + settings.port()
-                    + " (" + e.getCause().getMessage() + ")");
+            log.atError().setMessage("startup_failed")
+                    .addKeyValue("event", "startup_failed")
+                    .addKeyValue("reason", "cannot listen: " + e.getCause().getMessage())
+                    .log();
             System.exit(1);
             return;
         }
-        log.log(Level.INFO, "server_started url=" + server.streamUri().toString().replace("127.0.0.1", settings.host())
-                + " host=" + settings.host() + " port=" + server.port() + " pipelines=" + String.join(",", server.pipelineIds())
-                + " workers=" + settings.workers() + " config=" + settings.stream());
+        log.atInfo().setMessage("server_started")
+                .addKeyValue("event", "server_started")
+                .addKeyValue("url", "ws://" + settings.host() + ":" + server.port() + "/ws/video/stream")
+                .addKeyValue("port", server.port())
+                .addKeyValue("management_url", "http://" + settings.managementHost() + ":" + server.managementPort())
+                .addKeyValue("management_port", server.managementPort())
+                .addKeyValue("pipelines", server.pipelineIds())
+                .addKeyValue("workers", settings.workers())
+                .addKeyValue("config", settings.stream().toString())
+                .log();
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            // java.util.logging resets its handlers in a shutdown hook of its own, so these lines go straight to stderr
-            System.err.printf("%s INFO io.streaminfer.server server_stopping grace_s=%d%n",
-                    Instant.now(), settings.shutdownGrace().toSeconds());
+            log.atInfo().setMessage("server_stopping")
+                    .addKeyValue("event", "server_stopping")
+                    .addKeyValue("grace_s", settings.shutdownGrace().toSeconds())
+                    .log();
             boolean graceful = server.stop(settings.shutdownGrace());
-            System.err.printf("%s INFO io.streaminfer.server server_stopped graceful=%b%n", Instant.now(), graceful);
+            log.atInfo().setMessage("server_stopped")
+                    .addKeyValue("event", "server_stopped")
+                    .addKeyValue("graceful", graceful)
+                    .log();
             stopped.countDown();
         }, "streaming-shutdown"));
         try {

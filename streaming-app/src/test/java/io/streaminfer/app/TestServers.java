@@ -13,6 +13,7 @@ final class TestServers {
         Map<String, String> env = new HashMap<>();
         env.put("STREAM_HOST", "127.0.0.1");
         env.put("STREAM_PORT", "0");
+        env.put("STREAM_MANAGEMENT_PORT", "0");
         env.put("STREAM_SHUTDOWN_GRACE_S", "5");
         env.putAll(overrides);
         return StreamingServer.start(EnvironmentConfig.parse(env));

@@ -1,0 +1,158 @@
+package io.streaminfer.app;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.streaminfer.core.ErrorCode;
+import io.streaminfer.core.StreamEngine;
+import io.streaminfer.core.StreamListener;
+import io.streaminfer.core.StreamSession;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Binds the engine's metrics port to a Micrometer registry. Meter names are listed in
+ * {@code docs/operations.md}. Pipeline tags only ever hold ids of the registry (a session opens
+ * only for a known pipeline), and refusals are tagged by reason, so cardinality stays bounded.
+ */
+final class MicrometerStreamListener implements StreamListener {
+
+    private final MeterRegistry registry;
+    private final Map<String, PipelineMeters> pipelines = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
+    private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
+    private final DistributionSummary frameSize;
+
+    MicrometerStreamListener(MeterRegistry registry, Collection<String> pipelineIds) {
+        this.registry = registry;
+        this.frameSize = DistributionSummary.builder("stream.frame.size")
+                .description("Size of received binary messages")
+                .baseUnit("bytes")
+                .publishPercentiles(0.5, 0.9, 0.99)
+                .register(registry);
+        pipelineIds.forEach(this::meters); // every pipeline shows up, at zero, from the start
+    }
+
+    /** Registers the worker pool gauges of the engine. */
+    void bindEngine(StreamEngine engine) {
+        Gauge.builder("stream.workers.busy", engine, StreamEngine::busyWorkers)
+                .description("Workers running a pipeline now").register(registry);
+        Gauge.builder("stream.workers.queued", engine, StreamEngine::queuedTasks)
+                .description("Sessions waiting for a free worker").register(registry);
+    }
+
+    private PipelineMeters meters(String pipelineId) {
+        return pipelines.computeIfAbsent(pipelineId, id -> new PipelineMeters(registry, id));
+    }
+
+    @Override
+    public void sessionOpened(StreamSession session) {
+        PipelineMeters meters = meters(session.pipelineId());
+        meters.opened.increment();
+        meters.active.incrementAndGet();
+    }
+
+    @Override
+    public void sessionRefused(ErrorCode code, String pipelineId, String remote) {
+        refusals.computeIfAbsent(code, c -> Counter.builder("stream.connections.refused")
+                .description("Connections refused before a session opened")
+                .tag("reason", c.wireName()).register(registry)).increment();
+        countError(code);
+    }
+
+    @Override
+    public void sessionClosed(StreamSession session, int closeCode) {
+        meters(session.pipelineId()).active.decrementAndGet();
+    }
+
+    @Override
+    public void frameReceived(StreamSession session, int bytes) {
+        meters(session.pipelineId()).received.increment();
+        frameSize.record(bytes);
+    }
+
+    @Override
+    public void frameDropped(StreamSession session, long frameIndex) {
+        meters(session.pipelineId()).dropped.increment();
+    }
+
+    @Override
+    public void frameProcessed(StreamSession session, long frameIndex, long pipelineNanos, long latencyNanos) {
+        PipelineMeters meters = meters(session.pipelineId());
+        meters.processed.increment();
+        meters.pipelineDuration.record(pipelineNanos, TimeUnit.NANOSECONDS);
+        meters.latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void frameFailed(StreamSession session, long frameIndex, Throwable cause) {
+        meters(session.pipelineId()).failed.increment();
+    }
+
+    @Override
+    public void slowDown(StreamSession session, double dropRate, double recommendedFps) {
+        meters(session.pipelineId()).slowDowns.increment();
+    }
+
+    @Override
+    public void errorSent(StreamSession session, ErrorCode code) {
+        countError(code);
+    }
+
+    private void countError(ErrorCode code) {
+        errors.computeIfAbsent(code, c -> Counter.builder("stream.errors")
+                .description("Error messages sent to clients, by code")
+                .tag("code", c.wireName()).register(registry)).increment();
+    }
+
+    /** Histogram buckets for pipeline time and latency: what an operator would set alerts on. */
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+        Duration.ofMillis(50), Duration.ofMillis(75), Duration.ofMillis(100), Duration.ofMillis(150),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+        Duration.ofSeconds(5), Duration.ofSeconds(10)};
+
+    /** The meters of one pipeline, looked up once. */
+    private static final class PipelineMeters {
+
+        final AtomicInteger active = new AtomicInteger();
+        final Counter opened;
+        final Counter received;
+        final Counter processed;
+        final Counter dropped;
+        final Counter failed;
+        final Counter slowDowns;
+        final Timer pipelineDuration;
+        final Timer latency;
+
+        PipelineMeters(MeterRegistry registry, String pipeline) {
+            Gauge.builder("stream.sessions.active", active, AtomicInteger::get)
+                    .description("Open sessions").tag("pipeline", pipeline).register(registry);
+            opened = counter(registry, "stream.connections.opened", "Sessions opened", pipeline);
+            received = counter(registry, "stream.frames.received", "Binary messages received", pipeline);
+            processed = counter(registry, "stream.frames.processed", "Frames answered with a result", pipeline);
+            dropped = counter(registry, "stream.frames.dropped", "Frames dropped by backpressure", pipeline);
+            failed = counter(registry, "stream.frames.failed", "Frames answered with pipeline_failure", pipeline);
+            slowDowns = counter(registry, "stream.slowdown.warnings", "slow_down warnings sent", pipeline);
+            pipelineDuration = timer(registry, "stream.pipeline.duration", "Time a frame spent in its pipeline", pipeline);
+            latency = timer(registry, "stream.frame.latency", "Time from receiving a frame to handing its result to the transport", pipeline);
+        }
+
+        private static Counter counter(MeterRegistry registry, String name, String description, String pipeline) {
+            return Counter.builder(name).description(description).tag("pipeline", pipeline).register(registry);
+        }
+
+        private static Timer timer(MeterRegistry registry, String name, String description, String pipeline) {
+            return Timer.builder(name).description(description).tag("pipeline", pipeline)
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry);
+        }
+    }
+}
