@@ -1,18 +1,16 @@
 package io.streaminfer.pipeline;
 
 import io.streaminfer.core.Frame;
-import io.streaminfer.core.FrameProcessor;
-import io.streaminfer.core.InferenceResult;
 
 import java.time.Duration;
-import java.util.Objects;
+import java.util.Map;
 
 /**
- * The {@code delay} pipeline, a diagnostic for load tests: holds each frame for a fixed time,
- * either waiting (like a model on an accelerator: the worker is held, the CPU is free) or
- * burning CPU (like a model on the CPU).
+ * {@code delay}, a diagnostic for load tests: holds each frame for a fixed time, either waiting
+ * (like a model on an accelerator: the worker is held, the CPU is free) or burning CPU (like a
+ * model on the CPU).
  */
-final class DelayStep implements FrameProcessor {
+final class DelayStep implements Step {
 
     /** How the step spends its time. */
     enum Mode {
@@ -23,31 +21,24 @@ final class DelayStep implements FrameProcessor {
     }
 
     private final long delayNanos;
-    private final Mode mode;
     private final long delayMillis;
+    private final Mode mode;
     private long sink;
 
     DelayStep(Duration delay, Mode mode) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
-        }
         this.delayNanos = delay.toNanos();
         this.delayMillis = delay.toMillis();
-        this.mode = Objects.requireNonNull(mode, "mode");
+        this.mode = mode;
     }
 
     @Override
-    public InferenceResult process(Frame frame) throws InterruptedException {
+    public StepOutput apply(Frame frame, FrameImage image) throws InterruptedException {
         if (mode == Mode.SLEEP) {
             sleep();
         } else {
             burn();
         }
-        return InferenceResult.builder()
-                .put("delay_ms", delayMillis)
-                .put("width", frame.info().width())
-                .put("height", frame.info().height())
-                .build();
+        return StepOutput.of(Map.of("ms", delayMillis, "mode", mode.name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     private void sleep() throws InterruptedException {

@@ -1,21 +1,17 @@
 package io.streaminfer.pipeline;
 
 import io.streaminfer.core.Frame;
-import io.streaminfer.core.FrameProcessor;
-import io.streaminfer.core.InferenceResult;
+
+import java.util.Map;
 
 /**
- * The {@code noop} pipeline: reports what the JPEG header says (width, height, size) without
- * decoding a pixel. The cheapest possible pipeline, for measuring the transport.
+ * {@code noop}: reports the encoded size without decoding a pixel (width and height, read from
+ * the JPEG header, are in every result). The cheapest step, for measuring the transport.
  */
-final class NoopStep implements FrameProcessor {
+final class NoopStep implements Step {
 
     @Override
-    public InferenceResult process(Frame frame) {
-        return InferenceResult.builder()
-                .put("width", frame.info().width())
-                .put("height", frame.info().height())
-                .put("bytes", frame.info().sizeBytes())
-                .build();
+    public StepOutput apply(Frame frame, FrameImage image) {
+        return StepOutput.of(Map.of("bytes", frame.info().sizeBytes()));
     }
 }

@@ -7,6 +7,6 @@ class NoopStepCompatibilityTest extends FrameProcessorCompatibilityKit {
 
     @Override
     protected FrameProcessor newProcessor() {
-        return new NoopStep();
+        return TestFrames.open("{\"step\": \"noop\"}");
     }
 }

@@ -2,6 +2,7 @@ package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ public final class EnvironmentConfig {
 
     /** Variables of the spec that this version does not implement yet: refusing them beats ignoring them. */
     static final List<String> NOT_YET_SUPPORTED = List.of(
-            "STREAM_PIPELINES", "STREAM_ALLOWED_ORIGINS", "STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE",
+            "STREAM_ALLOWED_ORIGINS", "STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE",
             "STREAM_IDLE_TIMEOUT_S");
     private static final List<String> LOG_FORMATS = List.of("json", "text");
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
@@ -81,8 +82,9 @@ public final class EnvironmentConfig {
                 .build();
         Duration delay = Duration.ofMillis(integer("STREAM_DELAY_MS", 50, 0, 60_000));
         Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));
+        Path pipelines = present("STREAM_PIPELINES") ? Path.of(env.get("STREAM_PIPELINES").trim()) : null;
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
-                logFormat, logLevel);
+                logFormat, logLevel, pipelines);
     }
 
     private boolean present(String name) {

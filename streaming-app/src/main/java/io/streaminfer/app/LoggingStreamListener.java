@@ -1,6 +1,7 @@
 package io.streaminfer.app;
 
 import io.streaminfer.core.ErrorCode;
+import io.streaminfer.core.PipelineException;
 import io.streaminfer.core.SessionStats;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.core.StreamSession;
@@ -77,7 +78,7 @@ final class LoggingStreamListener implements StreamListener {
                 .addKeyValue("event", "pipeline_error")
                 .addKeyValue("session_id", session.id())
                 .addKeyValue("pipeline_id", safe(session.pipelineId()))
-                .addKeyValue("step", safe(session.pipelineId())) // the built-in pipelines are one step each
+                .addKeyValue("step", cause instanceof PipelineException failure ? failure.step().orElse("-") : "-")
                 .addKeyValue("frame_index", frameIndex)
                 .addKeyValue("error", safe(String.valueOf(cause)))
                 .setCause(LOG.isDebugEnabled() ? cause : null)

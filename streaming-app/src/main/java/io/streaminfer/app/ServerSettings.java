@@ -2,6 +2,7 @@ package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param shutdownGrace  how long a stop waits for in-flight frames
  * @param logFormat      {@code json} or {@code text}
  * @param logLevel       {@code trace}, {@code debug}, {@code info}, {@code warn} or {@code error}
+ * @param pipelinesFile  the pipelines file, or {@literal null} for the built-in pipelines
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
-                             String logFormat, String logLevel) {
+                             String logFormat, String logLevel, Path pipelinesFile) {
 
     /** Validates the values. */
     public ServerSettings {

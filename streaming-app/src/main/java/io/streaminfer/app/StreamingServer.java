@@ -13,7 +13,9 @@ import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
-import io.streaminfer.pipeline.BuiltInPipelines;
+import io.streaminfer.pipeline.PipelineFileException;
+import io.streaminfer.pipeline.PipelineOptions;
+import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.tyrus.TyrusStreamingServer;
 import io.streaminfer.websocket.StreamEndpoint;
 
@@ -40,7 +42,7 @@ public final class StreamingServer implements AutoCloseable {
 
     private StreamingServer(ServerSettings settings) {
         this.settings = settings;
-        PipelineRegistry registry = BuiltInPipelines.registry(settings.delay());
+        PipelineRegistry registry = pipelines(settings);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ClassLoaderMetrics().bindTo(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -60,6 +62,18 @@ public final class StreamingServer implements AutoCloseable {
         streamMetrics.bindEngine(engine);
     }
 
+    private static PipelineRegistry pipelines(ServerSettings settings) {
+        PipelineOptions options = new PipelineOptions(settings.delay());
+        if (settings.pipelinesFile() == null) {
+            return Pipelines.defaults(options);
+        }
+        try {
+            return Pipelines.fromFile(settings.pipelinesFile(), options);
+        } catch (PipelineFileException e) {
+            throw new ConfigurationException("STREAM_PIPELINES", e.getMessage());
+        }
+    }
+
     /**
      * Wires and starts a server: the management listener first (it answers {@code /ready} with
      * 503 until the WebSocket server listens), then the WebSocket server.
@@ -67,6 +81,7 @@ public final class StreamingServer implements AutoCloseable {
      * @param settings what to run
      * @return the running server
      * @throws UncheckedIOException when a port cannot be bound
+     * @throws ConfigurationException when the pipelines file has a mistake
      */
     public static StreamingServer start(ServerSettings settings) {
         StreamingServer server = new StreamingServer(settings);

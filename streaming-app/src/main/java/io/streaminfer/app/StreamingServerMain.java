@@ -39,6 +39,10 @@ public final class StreamingServerMain {
         StreamingServer server;
         try {
             server = StreamingServer.start(settings);
+        } catch (ConfigurationException e) {
+            System.err.println("configuration error: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (UncheckedIOException e) {
             log.atError().setMessage("startup_failed")
                     .addKeyValue("event", "startup_failed")
@@ -54,6 +58,8 @@ public final class StreamingServerMain {
                 .addKeyValue("management_url", "http://" + settings.managementHost() + ":" + server.managementPort())
                 .addKeyValue("management_port", server.managementPort())
                 .addKeyValue("pipelines", server.pipelineIds())
+                .addKeyValue("pipelines_file", settings.pipelinesFile() == null ? "(built-in)" : settings.pipelinesFile().toString())
+                .addKeyValue("decoder", io.streaminfer.pipeline.Pipelines.decoderName())
                 .addKeyValue("workers", settings.workers())
                 .addKeyValue("config", settings.stream().toString())
                 .log();

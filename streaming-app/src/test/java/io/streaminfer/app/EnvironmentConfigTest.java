@@ -39,7 +39,8 @@ class EnvironmentConfigTest {
                 Map.entry("STREAM_MAX_SESSIONS", "10"),
                 Map.entry("STREAM_MAX_CONSECUTIVE_FAILURES", "7"),
                 Map.entry("STREAM_DELAY_MS", "20"),
-                Map.entry("STREAM_SHUTDOWN_GRACE_S", "3")));
+                Map.entry("STREAM_SHUTDOWN_GRACE_S", "3"),
+                Map.entry("STREAM_PIPELINES", "/etc/streaming/pipelines.json")));
 
         assertThat(settings.host()).isEqualTo("127.0.0.1");
         assertThat(settings.port()).isZero();
@@ -53,6 +54,7 @@ class EnvironmentConfigTest {
         assertThat(settings.stream().maxConsecutiveFailures()).isEqualTo(7);
         assertThat(settings.delay()).isEqualTo(Duration.ofMillis(20));
         assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.pipelinesFile()).isEqualTo(java.nio.file.Path.of("/etc/streaming/pipelines.json"));
     }
 
     @ParameterizedTest(name = "{0}={1} is refused")
@@ -70,7 +72,7 @@ class EnvironmentConfigTest {
             "STREAM_MAX_SESSIONS|0|between 1",
             "STREAM_HOST|local host|spaces",
             "STREAM_AUTH_TOKEN|secret|not supported",
-            "STREAM_PIPELINES|/etc/pipelines.json|not supported",
+            "STREAM_IDLE_TIMEOUT_S|30|not supported",
     })
     void badValuesStopStartupNamingTheVariable(String variable, String value, String expectation) {
         assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, value)))

@@ -95,7 +95,7 @@ class StandaloneServerIntegrationTest {
             StreamAnswer answer = stream.next(Timeouts.ANSWER);
 
             assertThat(answer.kind()).isEqualTo(StreamAnswer.Kind.RESULT);
-            assertThat(answer.json().at("/result/bytes").asInt()).isEqualTo(LIMIT);
+            assertThat(answer.json().at("/result/noop/bytes").asInt()).isEqualTo(LIMIT);
         }
     }
 

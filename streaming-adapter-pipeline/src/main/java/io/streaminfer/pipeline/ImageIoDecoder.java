@@ -1,0 +1,80 @@
+package io.streaminfer.pipeline;
+
+import io.streaminfer.core.PipelineException;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * The JDK's ImageIO JPEG reader, asked for grayscale output where the image allows it (the
+ * reader then skips the chroma planes), else decoding colour and converting.
+ */
+final class ImageIoDecoder implements FrameDecoder {
+
+    private static final ImageTypeSpecifier GRAY = ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_BYTE_GRAY);
+
+    private final ThreadLocal<ImageReader> readers = ThreadLocal.withInitial(() -> {
+        Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName("jpeg");
+        if (!found.hasNext()) {
+            throw new IllegalStateException("this JDK has no ImageIO JPEG reader");
+        }
+        return found.next();
+    });
+
+    @Override
+    public LumaImage decodeLuma(byte[] jpeg) throws PipelineException {
+        ImageReader reader = readers.get();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
+            reader.setInput(in, true, true);
+            ImageReadParam param = reader.getDefaultReadParam();
+            boolean grayAvailable = false;
+            for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext(); ) {
+                if (types.next().getBufferedImageType() == BufferedImage.TYPE_BYTE_GRAY) {
+                    grayAvailable = true;
+                }
+            }
+            if (grayAvailable) {
+                param.setDestinationType(GRAY);
+            }
+            BufferedImage image = reader.read(0, param);
+            return toLuma(image);
+        } catch (IOException | RuntimeException e) {
+            throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
+        } finally {
+            reader.setInput(null);
+        }
+    }
+
+    static LumaImage toLuma(BufferedImage image) {
+        int width = image.getWidth();
+        int height = image.getHeight();
+        if (image.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            return new LumaImage(width, height, ((DataBufferByte) image.getRaster().getDataBuffer()).getData());
+        }
+        byte[] luma = new byte[width * height];
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            image.getRGB(0, y, width, 1, row, 0, width);
+            for (int x = 0; x < width; x++) {
+                int rgb = row[x];
+                // ITU-R BT.601 luma, as JPEG's YCbCr uses
+                luma[y * width + x] = (byte) ((299 * ((rgb >> 16) & 0xFF) + 587 * ((rgb >> 8) & 0xFF) + 114 * (rgb & 0xFF) + 500) / 1000);
+            }
+        }
+        return new LumaImage(width, height, luma);
+    }
+
+    @Override
+    public String name() {
+        return "imageio";
+    }
+}

@@ -1,0 +1,92 @@
+package io.streaminfer.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One parameter a step accepts: its type, range and default. Checks a value from a pipelines
+ * file and says in one sentence what is wrong with it.
+ */
+record ParamSpec(String name, Type type, double min, double max, List<String> allowed, Object fallback) {
+
+    /** What kind of value a parameter takes. */
+    enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICES }
+
+    static ParamSpec integer(String name, long min, long max, long fallback) {
+        return new ParamSpec(name, Type.INTEGER, min, max, List.of(), fallback);
+    }
+
+    static ParamSpec number(String name, double min, double max, double fallback) {
+        return new ParamSpec(name, Type.NUMBER, min, max, List.of(), fallback);
+    }
+
+    static ParamSpec bool(String name, boolean fallback) {
+        return new ParamSpec(name, Type.BOOLEAN, 0, 0, List.of(), fallback);
+    }
+
+    static ParamSpec choice(String name, List<String> allowed, String fallback) {
+        return new ParamSpec(name, Type.CHOICE, 0, 0, List.copyOf(allowed), fallback);
+    }
+
+    static ParamSpec choices(String name, List<String> allowed) {
+        return new ParamSpec(name, Type.CHOICES, 0, 0, List.copyOf(allowed), List.copyOf(allowed));
+    }
+
+    /** A copy with another default (e.g. {@code STREAM_DELAY_MS} for the delay step). */
+    ParamSpec withFallback(Object newFallback) {
+        return new ParamSpec(name, type, min, max, allowed, newFallback);
+    }
+
+    /**
+     * @param value the value from the file
+     * @return the checked value (Long, Double, Boolean, String or List of String)
+     * @throws IllegalArgumentException with a sentence naming the parameter
+     */
+    Object read(JsonNode value) {
+        switch (type) {
+            case INTEGER -> {
+                if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+                    throw bad("a whole number between " + (long) min + " and " + (long) max, value);
+                }
+                return value.asLong();
+            }
+            case NUMBER -> {
+                if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+                    throw bad("a number between " + min + " and " + max, value);
+                }
+                return value.asDouble();
+            }
+            case BOOLEAN -> {
+                if (!value.isBoolean()) {
+                    throw bad("true or false", value);
+                }
+                return value.asBoolean();
+            }
+            case CHOICE -> {
+                if (!value.isTextual() || !allowed.contains(value.asText())) {
+                    throw bad("one of " + String.join(", ", allowed), value);
+                }
+                return value.asText();
+            }
+            default -> {
+                if (!value.isArray() || value.isEmpty()) {
+                    throw bad("a non-empty list of " + String.join(", ", allowed), value);
+                }
+                List<String> chosen = new ArrayList<>();
+                for (JsonNode item : value) {
+                    if (!item.isTextual() || !allowed.contains(item.asText())) {
+                        throw bad("a non-empty list of " + String.join(", ", allowed), value);
+                    }
+                    chosen.add(item.asText());
+                }
+                return List.copyOf(chosen);
+            }
+        }
+    }
+
+    private IllegalArgumentException bad(String expected, JsonNode value) {
+        return new IllegalArgumentException("parameter '" + name + "' must be " + expected + ", got " + value);
+    }
+}

@@ -1,0 +1,98 @@
+package io.streaminfer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.tck.Timeouts;
+import io.streaminfer.tyrus.StreamAnswer;
+import io.streaminfer.tyrus.StreamClient;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Pipelines over a real socket: the built-in chain, and a user's own pipelines file. */
+class PipelinesIntegrationTest {
+
+    @Test
+    @DisplayName("qr_motion returns merged detections and per-step timings")
+    void chainedPipelineOverASocket() throws Exception {
+        try (StreamingServer server = TestServers.start();
+             StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()));
+             StreamClient.Stream stream = client.open("qr_motion")) {
+            stream.send(SampleFrames.qrScene());
+            JsonNode first = stream.next(Timeouts.ANSWER).json().get("result");
+            stream.send(withBlockAt(SampleFrames.qrScene(), 60, 300));
+            JsonNode second = stream.next(Timeouts.ANSWER).json().get("result");
+
+            assertThat(first.get("motion").get("regions").asInt()).isZero(); // the first frame sets the background
+            assertThat(second.get("width").asInt()).isEqualTo(640);
+            List<String> labels = new ArrayList<>();
+            second.get("detections").forEach(d -> labels.add(d.get("label").asText()));
+            assertThat(labels).contains("motion", "qr");
+            assertThat(labels.indexOf("qr")).isGreaterThan(labels.lastIndexOf("motion")); // step order
+            assertThat(second.get("qr").get("count").asInt()).isEqualTo(1);
+            assertThat(second.get("motion").get("motion_ratio").asDouble()).isPositive();
+            JsonNode timings = second.get("timings_ms");
+            assertThat(timings.get("motion").asDouble()).isNotNegative();
+            assertThat(timings.get("qr").asDouble()).isPositive();
+            assertThat(timings.get("decode").asDouble()).isPositive();
+        }
+    }
+
+    /** The frame with a checkered 80x80 block drawn at (x, y), re-encoded. */
+    private static byte[] withBlockAt(byte[] jpeg, int x, int y) throws java.io.IOException {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        java.awt.Graphics2D g = image.createGraphics();
+        for (int i = 0; i < 8; i++) {
+            for (int j = 0; j < 8; j++) {
+                g.setColor((i + j) % 2 == 0 ? java.awt.Color.BLACK : java.awt.Color.WHITE);
+                g.fillRect(x + i * 10, y + j * 10, 10, 10);
+            }
+        }
+        g.dispose();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "jpg", out);
+        return out.toByteArray();
+    }
+
+    @Test
+    @DisplayName("a user's pipelines file: its pipelines are served and listed")
+    void ownPipelinesFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pipelines.json");
+        Files.writeString(file, "{\"door_camera\": {\"steps\": [{\"step\": \"image_stats\"}, {\"step\": \"qr\", \"formats\": [\"qr_code\"]}]}}");
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_PIPELINES", file.toString()));
+             StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()))) {
+            assertThat(server.pipelineIds()).containsExactly("door_camera");
+            StreamClient.Stream stream = client.open("door_camera");
+            stream.send(SampleFrames.qrScene());
+            StreamAnswer answer = stream.next(Timeouts.ANSWER);
+
+            assertThat(answer.json().at("/result/detections/0/text").asText()).isEqualTo("https://example.org/streaming/camera-7");
+            assertThat(answer.json().at("/result/image_stats/mean_luma").asDouble()).isPositive();
+
+            StreamClient.Stream unknown = client.open("qr");
+            assertThat(unknown.next(Timeouts.ANSWER).json().get("detail").asText()).contains("known pipelines: door_camera");
+        }
+    }
+
+    @Test
+    @DisplayName("a mistake in the pipelines file stops startup naming the variable, pipeline, step and key")
+    void badPipelinesFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pipelines.json");
+        Files.writeString(file, "{\"door\": {\"steps\": [{\"step\": \"motion\", \"treshold\": 10}]}}");
+
+        assertThatThrownBy(() -> TestServers.start(Map.of("STREAM_PIPELINES", file.toString())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("STREAM_PIPELINES: pipelines file " + file)
+                .hasMessageContaining("pipeline 'door', step 1 'motion': unknown parameter 'treshold'");
+    }
+}
