@@ -15,20 +15,38 @@ import java.io.IOException;
 import java.util.Iterator;
 
 /**
- * The JDK's ImageIO JPEG reader, asked for grayscale output where the image allows it (the
- * reader then skips the chroma planes), else decoding colour and converting.
+ * An ImageIO JPEG reader (the JDK's unless told otherwise), asked for grayscale output where
+ * the image allows it (the reader then skips the chroma planes), else decoding colour and
+ * converting.
  */
 final class ImageIoDecoder implements FrameDecoder {
 
     private static final ImageTypeSpecifier GRAY = ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_BYTE_GRAY);
+    private static final String JDK_READER_PACKAGE = "com.sun.imageio";
 
-    private final ThreadLocal<ImageReader> readers = ThreadLocal.withInitial(() -> {
-        Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName("jpeg");
-        if (!found.hasNext()) {
-            throw new IllegalStateException("this JDK has no ImageIO JPEG reader");
-        }
-        return found.next();
-    });
+    private final String readerPackage;
+    private final ThreadLocal<ImageReader> readers;
+
+    /** The JDK's own JPEG reader. */
+    ImageIoDecoder() {
+        this(JDK_READER_PACKAGE);
+    }
+
+    /**
+     * @param readerPackage the package of the ImageIO plugin to use, e.g. {@code com.twelvemonkeys}
+     */
+    ImageIoDecoder(String readerPackage) {
+        this.readerPackage = readerPackage;
+        this.readers = ThreadLocal.withInitial(() -> {
+            for (Iterator<ImageReader> found = ImageIO.getImageReadersByFormatName("jpeg"); found.hasNext(); ) {
+                ImageReader reader = found.next();
+                if (reader.getClass().getName().startsWith(readerPackage)) {
+                    return reader;
+                }
+            }
+            throw new IllegalStateException("no ImageIO JPEG reader from " + readerPackage);
+        });
+    }
 
     @Override
     public LumaImage decodeLuma(byte[] jpeg) throws PipelineException {
@@ -75,6 +93,6 @@ final class ImageIoDecoder implements FrameDecoder {
 
     @Override
     public String name() {
-        return "imageio";
+        return JDK_READER_PACKAGE.equals(readerPackage) ? "imageio" : "imageio:" + readerPackage;
     }
 }

@@ -45,8 +45,8 @@ final class ImageStatsStep implements Step {
         double mean = sum / n;
         double contrast = Math.sqrt(Math.max(0, sumSquares / n - mean * mean));
 
-        double lapSum = 0;
-        double lapSquares = 0;
+        long lapSum = 0;
+        long lapSquares = 0; // at most (4 * 255)^2 per pixel: a long holds billions of pixels
         long lapCount = 0;
         for (int y = 1; y < height - 1; y++) {
             int row = y * width;
@@ -55,11 +55,12 @@ final class ImageStatsStep implements Step {
                 int lap = 4 * (p[i] & 0xFF) - (p[i - 1] & 0xFF) - (p[i + 1] & 0xFF)
                         - (p[i - width] & 0xFF) - (p[i + width] & 0xFF);
                 lapSum += lap;
-                lapSquares += (double) lap * lap;
+                lapSquares += (long) lap * lap;
                 lapCount++;
             }
         }
-        double sharpness = lapCount == 0 ? 0 : lapSquares / lapCount - (lapSum / lapCount) * (lapSum / lapCount);
+        double lapMean = lapCount == 0 ? 0 : (double) lapSum / lapCount;
+        double sharpness = lapCount == 0 ? 0 : (double) lapSquares / lapCount - lapMean * lapMean;
 
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("width", width);

@@ -11,6 +11,13 @@ import org.opencv.imgcodecs.Imgcodecs;
  */
 final class OpenCvDecoder implements FrameDecoder {
 
+    /** @throws IllegalStateException when OpenCV's native library cannot load here */
+    OpenCvDecoder() {
+        OpenCvLibrary.problem().ifPresent(problem -> {
+            throw new IllegalStateException(problem);
+        });
+    }
+
     @Override
     public LumaImage decodeLuma(byte[] jpeg) throws PipelineException {
         MatOfByte encoded = new MatOfByte(jpeg);
