@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * The standalone server: the {@link StreamEndpoint} hosted by Tyrus on a Grizzly HTTP server
@@ -43,6 +44,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
     private final int requestedPort;
     private final EmbeddedContainer container;
     private final HttpServer httpServer;
+    private final HttpPages pages;
     private volatile boolean started;
 
     private TyrusStreamingServer(Builder b) {
@@ -51,6 +53,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         this.requestedPort = b.port;
         this.container = new EmbeddedContainer(engine.config().maxFrameBytes());
         this.httpServer = new HttpServer();
+        this.pages = new HttpPages(b.staticLoader, b.staticRoot, Map.copyOf(b.jsonEndpoints));
     }
 
     /**
@@ -77,6 +80,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
         httpServer.addListener(listener);
+        HttpPages.register(httpServer.getServerConfiguration(), pages);
         ServerEndpointConfig endpoint = StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress);
         try {
             container.addEndpoint(endpoint);
@@ -186,6 +190,9 @@ public final class TyrusStreamingServer implements AutoCloseable {
         private final StreamEngine engine;
         private String host = "0.0.0.0";
         private int port = 8080;
+        private ClassLoader staticLoader;
+        private String staticRoot;
+        private final Map<String, Supplier<String>> jsonEndpoints = new java.util.LinkedHashMap<>();
 
         private Builder(StreamEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -209,6 +216,32 @@ public final class TyrusStreamingServer implements AutoCloseable {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * Serves read-only files from the class path under {@code /} on the WebSocket port (a web
+         * page for the stream, say), with a strict Content-Security-Policy.
+         *
+         * @param loader       where to find them
+         * @param resourceRoot the class path folder, e.g. {@code io/streaminfer/console/}
+         * @return this builder
+         */
+        public Builder staticContent(ClassLoader loader, String resourceRoot) {
+            this.staticLoader = Objects.requireNonNull(loader, "loader");
+            this.staticRoot = Objects.requireNonNull(resourceRoot, "resourceRoot");
+            return this;
+        }
+
+        /**
+         * Answers {@code GET path} on the WebSocket port with a JSON document made on each request.
+         *
+         * @param path the exact path, e.g. {@code /api/pipelines}
+         * @param json makes the body
+         * @return this builder
+         */
+        public Builder jsonEndpoint(String path, Supplier<String> json) {
+            jsonEndpoints.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(json, "json"));
             return this;
         }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.core.SessionStats;
 import io.streaminfer.core.StreamEngine;
 import org.slf4j.Logger;
@@ -94,7 +93,7 @@ final class ManagementServer implements AutoCloseable {
                 case "/health" -> respond(exchange, 200, JSON, json(Map.of("status", "up")));
                 case "/ready" -> ready(exchange);
                 case "/metrics" -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.scrape());
-                case "/pipelines" -> respond(exchange, 200, JSON, json(pipelines()));
+                case "/pipelines" -> respond(exchange, 200, JSON, PipelinesJson.of(engine.registry()));
                 case "/sessions" -> respond(exchange, 200, JSON, json(sessions()));
                 default -> respond(exchange, 404, JSON, json(Map.of("error", "not_found",
                         "endpoints", List.of("/health", "/ready", "/metrics", "/pipelines", "/sessions"))));
@@ -108,19 +107,6 @@ final class ManagementServer implements AutoCloseable {
         Lifecycle state = lifecycle.get();
         respond(exchange, state == Lifecycle.READY ? 200 : 503, JSON,
                 json(Map.of("status", state.name().toLowerCase(java.util.Locale.ROOT))));
-    }
-
-    private List<Map<String, Object>> pipelines() {
-        return engine.registry().pipelines().stream().map(ManagementServer::describe).toList();
-    }
-
-    private static Map<String, Object> describe(PipelineInfo pipeline) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", pipeline.id());
-        json.put("steps", pipeline.steps());
-        json.put("available", pipeline.available());
-        json.put("reason", pipeline.unavailableReason());
-        return json;
     }
 
     private List<Map<String, Object>> sessions() {

@@ -32,6 +32,9 @@ import java.util.List;
  */
 public final class StreamingServer implements AutoCloseable {
 
+    /** The web console's files on the class path, served at {@code /} on the WebSocket port. */
+    private static final String CONSOLE = "io/streaminfer/console/";
+
     private final ServerSettings settings;
     private final StreamEngine engine;
     private final PrometheusMeterRegistry metrics;
@@ -91,6 +94,8 @@ public final class StreamingServer implements AutoCloseable {
             server.transport = TyrusStreamingServer.builder(server.engine)
                     .host(settings.host())
                     .port(settings.port())
+                    .staticContent(StreamingServer.class.getClassLoader(), CONSOLE)
+                    .jsonEndpoint("/api/pipelines", () -> PipelinesJson.of(server.engine.registry()))
                     .start();
         } catch (IOException | RuntimeException e) {
             server.release();
