@@ -22,16 +22,18 @@ final class ChainedPipeline implements FrameProcessor {
     private final List<String> keys;
     private final List<Step> steps;
     private final FrameDecoder decoder;
+    private final boolean colour;
 
     ChainedPipeline(List<String> keys, List<Step> steps, FrameDecoder decoder) {
         this.keys = List.copyOf(keys);
         this.steps = List.copyOf(steps);
         this.decoder = decoder;
+        this.colour = steps.stream().anyMatch(Step::needsColor);
     }
 
     @Override
     public InferenceResult process(Frame frame) throws PipelineException {
-        FrameImage image = new FrameImage(frame, decoder);
+        FrameImage image = new FrameImage(frame, decoder, colour);
         List<Object> detections = new ArrayList<>();
         Map<String, Object> stepFields = new LinkedHashMap<>();
         Map<String, Object> timings = new LinkedHashMap<>();

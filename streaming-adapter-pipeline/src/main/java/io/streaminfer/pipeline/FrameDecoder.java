@@ -12,6 +12,13 @@ interface FrameDecoder {
      */
     LumaImage decodeLuma(byte[] jpeg) throws PipelineException;
 
+    /**
+     * @param jpeg a structurally valid JPEG
+     * @return its pixels in colour at full resolution
+     * @throws PipelineException when the data cannot be decoded
+     */
+    RgbImage decodeRgb(byte[] jpeg) throws PipelineException;
+
     /** @return a short name for logs and benchmarks */
     String name();
 }

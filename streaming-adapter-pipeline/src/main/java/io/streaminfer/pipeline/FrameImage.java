@@ -4,45 +4,84 @@ import io.streaminfer.core.Frame;
 import io.streaminfer.core.PipelineException;
 
 /**
- * The pixels of one frame, decoded at most once, and only when a step asks. Used by one
- * pipeline run on one thread.
+ * The pixels of one frame, decoded at most once, and only when a step asks: in grayscale when
+ * no step of the pipeline needs colour (cheaper), else in colour, with luma derived from it.
+ * Used by one pipeline run on one thread.
  */
 final class FrameImage {
 
     private final Frame frame;
     private final FrameDecoder decoder;
+    private final boolean colour;
     private LumaImage luma;
+    private RgbImage rgb;
     private long decodeNanos;
 
     FrameImage(Frame frame, FrameDecoder decoder) {
+        this(frame, decoder, false);
+    }
+
+    FrameImage(Frame frame, FrameDecoder decoder, boolean colour) {
         this.frame = frame;
         this.decoder = decoder;
+        this.colour = colour;
     }
 
     /**
-     * @return the frame as 8-bit luma (grayscale), decoded on the first call
+     * @return the frame as 8-bit luma (grayscale)
      * @throws PipelineException when the JPEG cannot be decoded
      */
     LumaImage luma() throws PipelineException {
         if (luma == null) {
-            long start = System.nanoTime();
-            try {
-                luma = decoder.decodeLuma(frame.jpeg());
-            } catch (RuntimeException e) {
-                throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
-            }
-            decodeNanos = System.nanoTime() - start;
-            if (luma.width() != frame.info().width() || luma.height() != frame.info().height()) {
-                throw new PipelineException("the frame decoded to " + luma.width() + "x" + luma.height()
-                        + " but its header says " + frame.info().width() + "x" + frame.info().height(), "decode", null);
+            if (colour) {
+                luma = rgb().toLuma();
+            } else {
+                long start = System.nanoTime();
+                LumaImage decoded;
+                try {
+                    decoded = decoder.decodeLuma(frame.jpeg());
+                } catch (RuntimeException e) {
+                    throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
+                }
+                decodeNanos += System.nanoTime() - start;
+                checkSize(decoded.width(), decoded.height());
+                luma = decoded;
             }
         }
         return luma;
     }
 
+    /**
+     * @return the frame in colour; only for steps that declare {@link Step#needsColor()}
+     * @throws PipelineException when the JPEG cannot be decoded
+     */
+    RgbImage rgb() throws PipelineException {
+        if (!colour) {
+            throw new IllegalStateException("this pipeline decodes in grayscale: the step must declare needsColor()");
+        }
+        if (rgb == null) {
+            long start = System.nanoTime();
+            try {
+                rgb = decoder.decodeRgb(frame.jpeg());
+            } catch (RuntimeException e) {
+                throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
+            }
+            decodeNanos += System.nanoTime() - start;
+            checkSize(rgb.width(), rgb.height());
+        }
+        return rgb;
+    }
+
+    private void checkSize(int width, int height) throws PipelineException {
+        if (width != frame.info().width() || height != frame.info().height()) {
+            throw new PipelineException("the frame decoded to " + width + "x" + height
+                    + " but its header says " + frame.info().width() + "x" + frame.info().height(), "decode", null);
+        }
+    }
+
     /** @return whether a step asked for pixels */
     boolean decoded() {
-        return luma != null;
+        return luma != null || rgb != null;
     }
 
     /** @return how long decoding took, 0 when it did not happen */

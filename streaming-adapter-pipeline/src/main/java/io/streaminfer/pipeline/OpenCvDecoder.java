@@ -36,6 +36,28 @@ final class OpenCvDecoder implements FrameDecoder {
     }
 
     @Override
+    public RgbImage decodeRgb(byte[] jpeg) throws PipelineException {
+        MatOfByte encoded = new MatOfByte(jpeg);
+        Mat decoded = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_COLOR);
+        try {
+            if (decoded.empty()) {
+                throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", null);
+            }
+            byte[] bgr = new byte[decoded.cols() * decoded.rows() * 3];
+            decoded.get(0, 0, bgr);
+            for (int i = 0; i < bgr.length; i += 3) {
+                byte blue = bgr[i];
+                bgr[i] = bgr[i + 2];
+                bgr[i + 2] = blue;
+            }
+            return new RgbImage(decoded.cols(), decoded.rows(), bgr);
+        } finally {
+            decoded.release();
+            encoded.release();
+        }
+    }
+
+    @Override
     public String name() {
         return "opencv";
     }

@@ -12,7 +12,7 @@ import java.util.List;
 record ParamSpec(String name, Type type, double min, double max, List<String> allowed, Object fallback) {
 
     /** What kind of value a parameter takes. */
-    enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICES }
+    enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICES, TEXT, INTEGERS }
 
     static ParamSpec integer(String name, long min, long max, long fallback) {
         return new ParamSpec(name, Type.INTEGER, min, max, List.of(), fallback);
@@ -32,6 +32,15 @@ record ParamSpec(String name, Type type, double min, double max, List<String> al
 
     static ParamSpec choices(String name, List<String> allowed) {
         return new ParamSpec(name, Type.CHOICES, 0, 0, List.copyOf(allowed), List.copyOf(allowed));
+    }
+
+    static ParamSpec text(String name, String fallback) {
+        return new ParamSpec(name, Type.TEXT, 0, 0, List.of(), fallback);
+    }
+
+    /** A list of exactly {@code count} whole numbers in a range; the default is all zeros. */
+    static ParamSpec integers(String name, int count, long min, long max) {
+        return new ParamSpec(name, Type.INTEGERS, min, max, List.of(String.valueOf(count)), new int[count]);
     }
 
     /** A copy with another default (e.g. {@code STREAM_DELAY_MS} for the delay step). */
@@ -69,6 +78,28 @@ record ParamSpec(String name, Type type, double min, double max, List<String> al
                     throw bad("one of " + String.join(", ", allowed), value);
                 }
                 return value.asText();
+            }
+            case TEXT -> {
+                if (!value.isTextual()) {
+                    throw bad("a string", value);
+                }
+                return value.asText();
+            }
+            case INTEGERS -> {
+                int count = Integer.parseInt(allowed.get(0));
+                String expected = "a list of " + count + " whole numbers between " + (long) min + " and " + (long) max;
+                if (!value.isArray() || value.size() != count) {
+                    throw bad(expected, value);
+                }
+                int[] numbers = new int[count];
+                for (int i = 0; i < count; i++) {
+                    JsonNode item = value.get(i);
+                    if (!item.isIntegralNumber() || item.asLong() < min || item.asLong() > max) {
+                        throw bad(expected, value);
+                    }
+                    numbers[i] = item.asInt();
+                }
+                return numbers;
             }
             default -> {
                 if (!value.isArray() || value.isEmpty()) {

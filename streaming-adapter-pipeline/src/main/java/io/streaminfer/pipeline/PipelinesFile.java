@@ -84,14 +84,17 @@ final class PipelinesFile {
                         + String.join(", ", catalog.names()) + ")");
             }
             StepParams params = params(stepNode, type.get(), stepWhere + " '" + name + "'");
-            Optional<String> problem = type.get().availability().get();
+            Optional<String> problem = type.get().availability().apply(params);
             if (problem.isPresent() && unavailable == null) {
                 unavailable = "step '" + name + "': " + problem.get();
             }
             int count = seen.merge(name, 1, Integer::sum);
             names.add(name);
             resultKeys.add(count == 1 ? name : name + "_" + count);
-            suppliers.add(type.get().factory().apply(params));
+            // an unavailable step is never instantiated: its pipeline refuses sessions with the reason
+            suppliers.add(problem.isPresent() ? () -> {
+                throw new IllegalStateException(problem.get());
+            } : type.get().factory().apply(params));
         }
         return new PipelineDefinition(id, names, resultKeys, suppliers, unavailable);
     }

@@ -16,6 +16,11 @@ interface Step extends AutoCloseable {
      */
     StepOutput apply(Frame frame, FrameImage image) throws Exception;
 
+    /** @return whether the step reads colour ({@link FrameImage#rgb()}); the frame is then decoded in colour once */
+    default boolean needsColor() {
+        return false;
+    }
+
     @Override
     default void close() {
     }

@@ -5,12 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import java.nio.file.Path;
 
 /** Every step a pipelines file may use, with its parameters. */
 final class StepCatalog {
 
-    private static final Supplier<Optional<String>> ALWAYS = Optional::empty;
+    private static final Function<StepParams, Optional<String>> ALWAYS = p -> Optional.empty();
 
     private final Map<String, StepType> types = new LinkedHashMap<>();
 
@@ -36,6 +37,47 @@ final class StepCatalog {
                 ParamSpec.choices("formats", List.of("qr_code", "data_matrix", "ean_13", "ean_8", "upc_a", "code_128")),
                 ParamSpec.bool("try_harder", true)),
                 ALWAYS, p -> () -> new QrStep(p.list("formats"), p.bool("try_harder"))));
+        add(faces());
+        add(ocr());
+        add(onnx());
+    }
+
+    private static StepType faces() {
+        List<ParamSpec> params = List.of(
+                ParamSpec.text("cascade", ""),
+                ParamSpec.number("scale_factor", 1.01, 2.0, 1.1),
+                ParamSpec.integer("min_neighbors", 1, 50, 5),
+                ParamSpec.integer("min_size", 8, 4096, 30));
+        return new StepType("faces", params, null, p -> () -> new FacesStep(FacesStep.findCascade(p.text("cascade")).orElseThrow(),
+                p.number("scale_factor"), (int) p.integer("min_neighbors"), (int) p.integer("min_size")))
+                .withAvailability(p -> FacesStep.problem(p.text("cascade")));
+    }
+
+    private static StepType ocr() {
+        List<ParamSpec> params = List.of(
+                ParamSpec.text("lang", "eng"),
+                ParamSpec.number("min_confidence", 0.0, 1.0, 0.6),
+                ParamSpec.integers("region", 4, 0, 100_000));
+        return new StepType("ocr", params, null, p -> {
+            String lang = p.text("lang");
+            int[] region = p.integers("region");
+            return () -> new OcrStep(TesseractLibrary.Loaded.library().orElseThrow(),
+                    TesseractPool.of(TesseractLibrary.Loaded.library().orElseThrow(),
+                            TesseractPool.findTessdata(lang).orElseThrow(), lang),
+                    p.number("min_confidence"), region);
+        }).withAvailability(p -> TesseractPool.problem(p.text("lang")));
+    }
+
+    private static StepType onnx() {
+        List<ParamSpec> params = List.of(
+                ParamSpec.text("model", ""),
+                ParamSpec.text("labels", ""),
+                ParamSpec.number("conf", 0.0, 1.0, 0.25),
+                ParamSpec.number("iou", 0.0, 1.0, 0.45));
+        return new StepType("onnx", params, null, p -> () -> new OnnxStep(
+                OnnxDetector.of(Path.of(p.text("model")), p.text("labels").isEmpty() ? null : Path.of(p.text("labels"))),
+                p.number("conf"), p.number("iou")))
+                .withAvailability(p -> OnnxStep.problem(p.text("model"), p.text("labels")));
     }
 
     private void add(StepType type) {

@@ -26,6 +26,10 @@ record StepParams(Map<String, Object> values) {
         return (String) get(name);
     }
 
+    int[] integers(String name) {
+        return ((int[]) get(name)).clone();
+    }
+
     @SuppressWarnings("unchecked")
     List<String> list(String name) {
         return (List<String>) get(name);

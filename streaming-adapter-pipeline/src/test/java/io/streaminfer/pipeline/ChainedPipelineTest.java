@@ -28,6 +28,12 @@ class ChainedPipelineTest {
         }
 
         @Override
+        public RgbImage decodeRgb(byte[] jpeg) throws PipelineException {
+            decodes.incrementAndGet();
+            return real.decodeRgb(jpeg);
+        }
+
+        @Override
         public String name() {
             return "counting";
         }
