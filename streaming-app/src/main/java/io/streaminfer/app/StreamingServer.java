@@ -130,6 +130,14 @@ public final class StreamingServer implements AutoCloseable {
         return engine.registry().pipelines().stream().map(PipelineInfo::id).toList();
     }
 
+    /** @return pipelines that cannot run here, with the reason, by id */
+    public java.util.Map<String, String> unavailablePipelines() {
+        java.util.Map<String, String> unavailable = new java.util.LinkedHashMap<>();
+        engine.registry().pipelines().stream().filter(p -> !p.available())
+                .forEach(p -> unavailable.put(p.id(), p.unavailableReason()));
+        return unavailable;
+    }
+
     /** @return the engine, for inspection */
     public StreamEngine engine() {
         return engine;

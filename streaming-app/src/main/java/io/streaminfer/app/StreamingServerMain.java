@@ -58,6 +58,7 @@ public final class StreamingServerMain {
                 .addKeyValue("management_url", "http://" + settings.managementHost() + ":" + server.managementPort())
                 .addKeyValue("management_port", server.managementPort())
                 .addKeyValue("pipelines", server.pipelineIds())
+                .addKeyValue("unavailable", server.unavailablePipelines())
                 .addKeyValue("pipelines_file", settings.pipelinesFile() == null ? "(built-in)" : settings.pipelinesFile().toString())
                 .addKeyValue("decoder", io.streaminfer.pipeline.Pipelines.decoderName())
                 .addKeyValue("workers", settings.workers())

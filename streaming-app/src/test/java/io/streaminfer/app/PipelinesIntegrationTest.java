@@ -48,6 +48,98 @@ class PipelinesIntegrationTest {
         }
     }
 
+    @Test
+    @DisplayName("faces_ocr over a real socket on the astronaut frame: the face, with ocr's result merged in")
+    void facesAndOcrOverASocket() throws Exception {
+        try (StreamingServer server = TestServers.start();
+             StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(server.unavailablePipelines().isEmpty(),
+                    () -> "inference engines missing here: " + server.unavailablePipelines());
+            StreamClient.Stream stream = client.open("faces_ocr");
+            stream.send(SampleFrames.astronaut());
+            JsonNode result = stream.next(Timeouts.ANSWER).json().get("result");
+
+            List<String> labels = new ArrayList<>();
+            result.get("detections").forEach(d -> labels.add(d.get("label").asText()));
+            assertThat(labels).contains("face");
+            JsonNode face = result.get("detections").get(labels.indexOf("face"));
+            assertThat(face.get("x").asInt()).isBetween(150, 210);
+            assertThat(face.get("y").asInt()).isBetween(40, 100);
+            assertThat(result.get("faces").get("count").asInt()).isEqualTo(1);
+            assertThat(result.has("ocr")).isTrue();
+            assertThat(result.get("timings_ms").has("faces")).isTrue();
+            assertThat(result.get("timings_ms").has("ocr")).isTrue();
+        }
+    }
+
+    @Test
+    @DisplayName("a pipeline whose model file is missing: the server starts, lists it as unavailable, refuses it with the reason")
+    void unavailablePipeline(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pipelines.json");
+        Files.writeString(file, """
+                {"cars": {"steps": [{"step": "onnx", "model": "/models/missing.onnx"}]},
+                 "codes": {"steps": [{"step": "qr"}]}}
+                """);
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_PIPELINES", file.toString()));
+             StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()))) {
+            assertThat(server.unavailablePipelines()).containsOnlyKeys("cars");
+
+            StreamClient.Stream refused = client.open("cars");
+            StreamAnswer answer = refused.next(Timeouts.ANSWER);
+
+            assertThat(answer.error()).isEqualTo("invalid_pipeline");
+            assertThat(answer.json().get("detail").asText())
+                    .isEqualTo("pipeline 'cars' is unavailable: step 'onnx': model file not found: /models/missing.onnx");
+            assertThat(refused.awaitClose(Timeouts.CLOSE).getCloseCode().getCode()).isEqualTo(1008);
+        }
+    }
+
+    @Test
+    @DisplayName("a slow OCR pipeline fed at 30 fps answers every frame, drops the rest, keeps latency near one run")
+    void ocrUnderLoad() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_WORKERS", "1"));
+             StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()))) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(!server.unavailablePipelines().containsKey("ocr"),
+                    () -> "ocr cannot run here: " + server.unavailablePipelines().get("ocr"));
+            int frames = 90;
+            java.util.concurrent.ConcurrentHashMap<Long, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
+            List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Double> pipelineMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(frames);
+            StreamClient.Stream stream = client.open("ocr", answer -> {
+                if (answer.kind() == StreamAnswer.Kind.RESULT) {
+                    latencies.add((System.nanoTime() - sent.get(answer.frameIndex())) / 1e6);
+                    pipelineMillis.add(answer.json().at("/result/timings_ms/ocr").asDouble()
+                            + answer.json().at("/result/timings_ms/decode").asDouble());
+                } else if (answer.kind() == StreamAnswer.Kind.DROPPED) {
+                    dropped.incrementAndGet();
+                }
+                if (answer.answersFrame()) {
+                    answered.countDown();
+                }
+            });
+            byte[] page = SampleFrames.page();
+            for (long i = 1; i <= frames; i++) {
+                long due = System.nanoTime() + 33_333_333L;
+                sent.put(i, System.nanoTime());
+                stream.send(page);
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.max(0, due - System.nanoTime())); // the camera's pace
+            }
+            assertThat(answered.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            assertThat(dropped.get()).isPositive();
+            List<Double> sorted = new ArrayList<>(latencies);
+            sorted.sort(Double::compare);
+            List<Double> runs = new ArrayList<>(pipelineMillis);
+            runs.sort(Double::compare);
+            double medianLatency = sorted.get(sorted.size() / 2);
+            double medianRun = runs.get(runs.size() / 2);
+            // at most one run in the pipeline and one waiting: generous bound, the numbers are in docs/benchmarks.md
+            assertThat(medianLatency).isLessThan(3 * medianRun + 100);
+        }
+    }
+
     /** The frame with a checkered 80x80 block drawn at (x, y), re-encoded. */
     private static byte[] withBlockAt(byte[] jpeg, int x, int y) throws java.io.IOException {
         java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));

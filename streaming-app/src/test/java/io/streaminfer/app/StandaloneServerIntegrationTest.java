@@ -64,7 +64,7 @@ class StandaloneServerIntegrationTest {
 
     @Test
     void unknownPipelineId() throws Exception {
-        assertRefused("faces", "invalid_pipeline", CloseCodes.VIOLATED_POLICY, "unknown pipeline 'faces'");
+        assertRefused("licence_plates", "invalid_pipeline", CloseCodes.VIOLATED_POLICY, "unknown pipeline 'licence_plates'");
     }
 
     @Test
