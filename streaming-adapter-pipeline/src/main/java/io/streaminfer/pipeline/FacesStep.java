@@ -39,6 +39,9 @@ final class FacesStep implements Step {
     private final int minSize;
 
     FacesStep(Path cascade, double scaleFactor, int minNeighbors, int minSize) {
+        OpenCvLibrary.problem().ifPresent(problem -> {
+            throw new IllegalStateException(problem); // loads the native library on first use
+        });
         this.classifier = new CascadeClassifier(cascade.toString());
         if (classifier.empty()) {
             throw new IllegalStateException("OpenCV could not load the cascade " + cascade);

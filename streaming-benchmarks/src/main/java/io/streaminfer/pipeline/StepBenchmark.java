@@ -26,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class StepBenchmark {
 
-    @Param({"noop", "image_stats", "motion", "qr", "qr_try_harder"})
+    @Param({"noop", "image_stats", "motion", "qr", "qr_try_harder", "faces", "ocr"})
     public String step;
 
     private Step instance;
@@ -53,6 +53,13 @@ public class StepBenchmark {
             case "image_stats" -> new ImageStatsStep(16, 239);
             case "motion" -> new MotionStep(400, 25, 4, 0.1);
             case "qr" -> new QrStep(java.util.List.copyOf(QrStep.FORMATS.keySet()), false);
+            case "faces" -> new FacesStep(FacesStep.findCascade("").orElseThrow(() -> new IllegalStateException(
+                    FacesStep.problem("").orElse("no cascade"))), 1.1, 5, 30);
+            case "ocr" -> {
+                TesseractLibrary api = TesseractLibrary.Loaded.library().orElseThrow(() -> new IllegalStateException(
+                        TesseractPool.problem("eng").orElse("no tesseract")));
+                yield new OcrStep(api, TesseractPool.of(api, TesseractPool.findTessdata("eng").orElseThrow(), "eng"), 0.6, new int[4]);
+            }
             default -> new QrStep(java.util.List.copyOf(QrStep.FORMATS.keySet()), true);
         };
     }
