@@ -50,56 +50,51 @@ final class ImageIoDecoder implements FrameDecoder {
 
     @Override
     public LumaImage decodeLuma(byte[] jpeg) throws PipelineException {
-        ImageReader reader = readers.get();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
-            reader.setInput(in, true, true);
-            ImageReadParam param = reader.getDefaultReadParam();
-            boolean grayAvailable = false;
-            for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext(); ) {
-                if (types.next().getBufferedImageType() == BufferedImage.TYPE_BYTE_GRAY) {
-                    grayAvailable = true;
-                }
-            }
-            if (grayAvailable) {
-                param.setDestinationType(GRAY);
-            }
-            BufferedImage image = reader.read(0, param);
-            return toLuma(image);
-        } catch (IOException | RuntimeException e) {
-            throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
-        } finally {
-            reader.setInput(null);
-        }
+        return toLuma(read(jpeg, true));
     }
 
     @Override
     public RgbImage decodeRgb(byte[] jpeg) throws PipelineException {
+        BufferedImage image = read(jpeg, false);
+        int width = image.getWidth();
+        int height = image.getHeight();
+        byte[] rgb = new byte[width * height * 3];
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < rgb.length; i += 3) {
+                rgb[i] = bgr[i + 2];
+                rgb[i + 1] = bgr[i + 1];
+                rgb[i + 2] = bgr[i];
+            }
+        } else {
+            int[] row = new int[width];
+            for (int y = 0, j = 0; y < height; y++) {
+                image.getRGB(0, y, width, 1, row, 0, width);
+                for (int x = 0; x < width; x++, j += 3) {
+                    rgb[j] = (byte) (row[x] >> 16);
+                    rgb[j + 1] = (byte) (row[x] >> 8);
+                    rgb[j + 2] = (byte) row[x];
+                }
+            }
+        }
+        return new RgbImage(width, height, rgb);
+    }
+
+    /** Reads the image, asking for a grayscale destination when wanted and the image allows it. */
+    private BufferedImage read(byte[] jpeg, boolean grayWanted) throws PipelineException {
         ImageReader reader = readers.get();
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(jpeg))) {
             reader.setInput(in, true, true);
-            BufferedImage image = reader.read(0);
-            int width = image.getWidth();
-            int height = image.getHeight();
-            byte[] rgb = new byte[width * height * 3];
-            if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-                byte[] bgr = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
-                for (int i = 0; i < rgb.length; i += 3) {
-                    rgb[i] = bgr[i + 2];
-                    rgb[i + 1] = bgr[i + 1];
-                    rgb[i + 2] = bgr[i];
-                }
-            } else {
-                int[] row = new int[width];
-                for (int y = 0, j = 0; y < height; y++) {
-                    image.getRGB(0, y, width, 1, row, 0, width);
-                    for (int x = 0; x < width; x++, j += 3) {
-                        rgb[j] = (byte) (row[x] >> 16);
-                        rgb[j + 1] = (byte) (row[x] >> 8);
-                        rgb[j + 2] = (byte) row[x];
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (grayWanted) {
+                for (Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0); types.hasNext(); ) {
+                    if (types.next().getBufferedImageType() == BufferedImage.TYPE_BYTE_GRAY) {
+                        param.setDestinationType(GRAY);
+                        break;
                     }
                 }
             }
-            return new RgbImage(width, height, rgb);
+            return reader.read(0, param);
         } catch (IOException | RuntimeException e) {
             throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
         } finally {

@@ -6,8 +6,8 @@ import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * OpenCV's {@code imdecode} (libjpeg-turbo) straight to grayscale. Needs the native library
- * loaded ({@link OpenCvLibrary}).
+ * OpenCV's {@code imdecode}, to grayscale or colour. Needs the native library
+ * ({@link OpenCvLibrary}); kept as the measured alternative to {@link ImageIoDecoder}.
  */
 final class OpenCvDecoder implements FrameDecoder {
 
@@ -20,37 +20,35 @@ final class OpenCvDecoder implements FrameDecoder {
 
     @Override
     public LumaImage decodeLuma(byte[] jpeg) throws PipelineException {
-        MatOfByte encoded = new MatOfByte(jpeg);
-        Mat decoded = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_GRAYSCALE);
-        try {
-            if (decoded.empty()) {
-                throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", null);
-            }
-            byte[] pixels = new byte[decoded.cols() * decoded.rows()];
-            decoded.get(0, 0, pixels);
-            return new LumaImage(decoded.cols(), decoded.rows(), pixels);
-        } finally {
-            decoded.release();
-            encoded.release();
-        }
+        Decoded decoded = decode(jpeg, Imgcodecs.IMREAD_GRAYSCALE, 1);
+        return new LumaImage(decoded.width(), decoded.height(), decoded.pixels());
     }
 
     @Override
     public RgbImage decodeRgb(byte[] jpeg) throws PipelineException {
+        Decoded decoded = decode(jpeg, Imgcodecs.IMREAD_COLOR, 3);
+        byte[] bgr = decoded.pixels();
+        for (int i = 0; i < bgr.length; i += 3) { // OpenCV gives B, G, R
+            byte blue = bgr[i];
+            bgr[i] = bgr[i + 2];
+            bgr[i + 2] = blue;
+        }
+        return new RgbImage(decoded.width(), decoded.height(), bgr);
+    }
+
+    private record Decoded(int width, int height, byte[] pixels) {
+    }
+
+    private static Decoded decode(byte[] jpeg, int flags, int channels) throws PipelineException {
         MatOfByte encoded = new MatOfByte(jpeg);
-        Mat decoded = Imgcodecs.imdecode(encoded, Imgcodecs.IMREAD_COLOR);
+        Mat decoded = Imgcodecs.imdecode(encoded, flags);
         try {
             if (decoded.empty()) {
                 throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", null);
             }
-            byte[] bgr = new byte[decoded.cols() * decoded.rows() * 3];
-            decoded.get(0, 0, bgr);
-            for (int i = 0; i < bgr.length; i += 3) {
-                byte blue = bgr[i];
-                bgr[i] = bgr[i + 2];
-                bgr[i + 2] = blue;
-            }
-            return new RgbImage(decoded.cols(), decoded.rows(), bgr);
+            byte[] pixels = new byte[decoded.cols() * decoded.rows() * channels];
+            decoded.get(0, 0, pixels);
+            return new Decoded(decoded.cols(), decoded.rows(), pixels);
         } finally {
             decoded.release();
             encoded.release();

@@ -61,10 +61,11 @@ final class StepCatalog {
         return new StepType("ocr", params, null, p -> {
             String lang = p.text("lang");
             int[] region = p.integers("region");
-            return () -> new OcrStep(TesseractLibrary.Loaded.library().orElseThrow(),
-                    TesseractPool.of(TesseractLibrary.Loaded.library().orElseThrow(),
-                            TesseractPool.findTessdata(lang).orElseThrow(), lang),
-                    p.number("min_confidence"), region);
+            return () -> {
+                TesseractLibrary api = TesseractLibrary.Loaded.library().orElseThrow();
+                return new OcrStep(api, TesseractPool.of(api, TesseractPool.findTessdata(lang).orElseThrow(), lang),
+                        p.number("min_confidence"), region);
+            };
         }).withAvailability(p -> TesseractPool.problem(p.text("lang")));
     }
 
