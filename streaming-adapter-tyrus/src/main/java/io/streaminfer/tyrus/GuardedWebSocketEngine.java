@@ -1,5 +1,6 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.websocket.AccessPolicy;
 import io.streaminfer.websocket.JsonMessageCodec;
 import io.streaminfer.websocket.StreamEndpoint;
 import jakarta.websocket.CloseReason;
@@ -12,21 +13,50 @@ import org.glassfish.tyrus.spi.UpgradeResponse;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 import org.glassfish.tyrus.spi.Writer;
 
-/** Tyrus' engine with a {@link MessageSizeGuard} in front of every connection's read handler. */
+import java.util.List;
+
+/**
+ * Tyrus' engine with our guards: the handshake of a client without the token is refused with
+ * 401, a refused handshake is answered with a complete response, and a {@link MessageSizeGuard}
+ * sits in front of every connection's read handler.
+ */
 final class GuardedWebSocketEngine implements WebSocketEngine {
+
+    private static final UpgradeInfo REFUSED = new UpgradeInfo() {
+        @Override
+        public UpgradeStatus getStatus() {
+            return UpgradeStatus.HANDSHAKE_FAILED;
+        }
+
+        @Override
+        public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
+            return null;
+        }
+    };
 
     private final WebSocketEngine delegate;
     private final long limit;
+    private final AccessPolicy access;
     private final JsonMessageCodec codec = new JsonMessageCodec();
 
-    GuardedWebSocketEngine(WebSocketEngine delegate, long limit) {
+    GuardedWebSocketEngine(WebSocketEngine delegate, long limit, AccessPolicy access) {
         this.delegate = delegate;
         this.limit = limit;
+        this.access = access;
     }
 
     @Override
     public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
+        if (isWebSocketUpgrade(request) && !access.authorized(request.getHeaders(), request.getParameterMap())) {
+            response.setStatus(401);
+            response.setReasonPhrase("Unauthorized");
+            response.getHeaders().put("WWW-Authenticate", List.of("Bearer"));
+            return complete(response, REFUSED);
+        }
         UpgradeInfo info = delegate.upgrade(request, response);
+        if (info.getStatus() == UpgradeStatus.HANDSHAKE_FAILED) {
+            return complete(response, info); // e.g. 403 for an origin the policy does not allow
+        }
         return new UpgradeInfo() {
             @Override
             public UpgradeStatus getStatus() {
@@ -39,6 +69,21 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
                 return connection == null ? null : new GuardedConnection(connection);
             }
         };
+    }
+
+    private static boolean isWebSocketUpgrade(UpgradeRequest request) {
+        String upgrade = request.getHeader("Upgrade");
+        return upgrade != null && "websocket".equalsIgnoreCase(upgrade.trim());
+    }
+
+    /**
+     * Tyrus writes a refused handshake's status and headers but never ends the response, so the
+     * client would wait for a body; an empty body and a closed connection end it.
+     */
+    private static UpgradeInfo complete(UpgradeResponse response, UpgradeInfo info) {
+        response.getHeaders().put("Content-Length", List.of("0"));
+        response.getHeaders().put("Connection", List.of("close"));
+        return info;
     }
 
     @Override

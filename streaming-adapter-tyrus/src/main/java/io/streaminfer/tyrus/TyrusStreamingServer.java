@@ -1,6 +1,7 @@
 package io.streaminfer.tyrus;
 
 import io.streaminfer.core.StreamEngine;
+import io.streaminfer.websocket.AccessPolicy;
 import io.streaminfer.websocket.StreamEndpoint;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -45,15 +46,17 @@ public final class TyrusStreamingServer implements AutoCloseable {
     private final EmbeddedContainer container;
     private final HttpServer httpServer;
     private final HttpPages pages;
+    private final AccessPolicy access;
     private volatile boolean started;
 
     private TyrusStreamingServer(Builder b) {
         this.engine = b.engine;
         this.host = b.host;
         this.requestedPort = b.port;
-        this.container = new EmbeddedContainer(engine.config().maxFrameBytes());
+        this.container = new EmbeddedContainer(engine.config().maxFrameBytes(), b.access);
         this.httpServer = new HttpServer();
         this.pages = new HttpPages(b.staticLoader, b.staticRoot, Map.copyOf(b.jsonEndpoints));
+        this.access = b.access;
     }
 
     /**
@@ -81,7 +84,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
         httpServer.addListener(listener);
         HttpPages.register(httpServer.getServerConfiguration(), pages);
-        ServerEndpointConfig endpoint = StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress);
+        ServerEndpointConfig endpoint = StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress, access);
         try {
             container.addEndpoint(endpoint);
             httpServer.start();
@@ -156,11 +159,11 @@ public final class TyrusStreamingServer implements AutoCloseable {
 
         private final WebSocketEngine webSocketEngine;
 
-        EmbeddedContainer(long maxFrameBytes) {
+        EmbeddedContainer(long maxFrameBytes, AccessPolicy access) {
             super((Set<Class<?>>) Set.<Class<?>>of());
             int incomingBufferSize = (int) Math.min(Integer.MAX_VALUE - FRAME_HEADER_SLACK, maxFrameBytes) + FRAME_HEADER_SLACK;
             this.webSocketEngine = new GuardedWebSocketEngine(
-                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxFrameBytes);
+                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxFrameBytes, access);
         }
 
         @Override
@@ -190,6 +193,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         private final StreamEngine engine;
         private String host = "0.0.0.0";
         private int port = 8080;
+        private AccessPolicy access = AccessPolicy.open();
         private ClassLoader staticLoader;
         private String staticRoot;
         private final Map<String, Supplier<String>> jsonEndpoints = new java.util.LinkedHashMap<>();
@@ -216,6 +220,15 @@ public final class TyrusStreamingServer implements AutoCloseable {
                 throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
             }
             this.port = port;
+            return this;
+        }
+
+        /**
+         * @param policy which origins and credentials may open streams (default: everyone)
+         * @return this builder
+         */
+        public Builder access(AccessPolicy policy) {
+            this.access = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

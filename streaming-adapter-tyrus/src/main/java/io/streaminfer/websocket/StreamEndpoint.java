@@ -1,5 +1,6 @@
 package io.streaminfer.websocket;
 
+import io.streaminfer.core.ErrorCode;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamSession;
 import jakarta.websocket.CloseReason;
@@ -7,6 +8,8 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
 import jakarta.websocket.Session;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.lang.System.Logger.Level;
@@ -32,6 +35,7 @@ public final class StreamEndpoint extends Endpoint {
 
     private static final System.Logger LOG = System.getLogger(StreamEndpoint.class.getName());
     private static final String SESSION_KEY = StreamSession.class.getName();
+    private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".authorized";
 
     private final StreamEngine engine;
     private final JsonMessageCodec codec;
@@ -67,14 +71,43 @@ public final class StreamEndpoint extends Endpoint {
      * @return a config for {@code ServerContainer.addEndpoint}, never {@literal null}
      */
     public static ServerEndpointConfig config(StreamEngine engine, Function<Session, String> remoteAddress) {
+        return config(engine, remoteAddress, AccessPolicy.open());
+    }
+
+    /**
+     * The endpoint's deployment config with access control: handshakes from origins the policy
+     * does not allow are refused by the container (HTTP 403); clients without the token are
+     * told {@code unauthorized} and closed with 1008 (the Jakarta API cannot answer a handshake
+     * with 401).
+     *
+     * @param engine        the engine that serves the sessions
+     * @param remoteAddress how to read a session's remote address in this container
+     * @param access        who may connect
+     * @return a config for {@code ServerContainer.addEndpoint}, never {@literal null}
+     */
+    public static ServerEndpointConfig config(StreamEngine engine, Function<Session, String> remoteAddress,
+                                              AccessPolicy access) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Objects.requireNonNull(access, "access");
         JsonMessageCodec codec = new JsonMessageCodec();
         return ServerEndpointConfig.Builder.create(StreamEndpoint.class, PATH)
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
                         return endpointClass.cast(new StreamEndpoint(engine, codec, remoteAddress));
+                    }
+
+                    @Override
+                    public boolean checkOrigin(String originHeaderValue) {
+                        return access.originAllowed(originHeaderValue);
+                    }
+
+                    @Override
+                    public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
+                        // the container copies user properties per session, so this is this client's verdict
+                        sec.getUserProperties().put(AUTHORIZED_KEY,
+                                access.authorized(request.getHeaders(), request.getParameterMap()));
                     }
                 })
                 .build();
@@ -86,8 +119,12 @@ public final class StreamEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(MAX_TEXT_MESSAGE_CHARS);
         List<String> requested = session.getRequestParameterMap().get(PIPELINE_PARAMETER);
         String pipelineId = requested == null || requested.isEmpty() ? null : requested.get(0);
-        StreamSession stream = engine.open(pipelineId, new JakartaOutboundChannel(session, codec),
-                remoteAddress.apply(session));
+        JakartaOutboundChannel channel = new JakartaOutboundChannel(session, codec);
+        StreamSession stream = Boolean.FALSE.equals(config.getUserProperties().get(AUTHORIZED_KEY))
+                ? engine.refuse(channel, ErrorCode.UNAUTHORIZED,
+                        "a valid token is required: send 'Authorization: Bearer <token>' or the access_token query parameter",
+                        remoteAddress.apply(session))
+                : engine.open(pipelineId, channel, remoteAddress.apply(session));
         session.getUserProperties().put(SESSION_KEY, stream);
         session.addMessageHandler(byte[].class, (MessageHandler.Whole<byte[]>) stream::onBinaryMessage);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) stream::onTextMessage);

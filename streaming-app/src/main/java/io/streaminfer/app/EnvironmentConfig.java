@@ -2,9 +2,15 @@ package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
 
+import io.streaminfer.websocket.AccessPolicy;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -17,9 +23,7 @@ import java.util.function.Function;
 public final class EnvironmentConfig {
 
     /** Variables of the spec that this version does not implement yet: refusing them beats ignoring them. */
-    static final List<String> NOT_YET_SUPPORTED = List.of(
-            "STREAM_ALLOWED_ORIGINS", "STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE",
-            "STREAM_IDLE_TIMEOUT_S");
+    static final List<String> NOT_YET_SUPPORTED = List.of("STREAM_IDLE_TIMEOUT_S");
     private static final List<String> LOG_FORMATS = List.of("json", "text");
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
@@ -79,12 +83,13 @@ public final class EnvironmentConfig {
                 .slowdownThreshold(slowdownThreshold)
                 .maxConsecutiveFailures(integer("STREAM_MAX_CONSECUTIVE_FAILURES", 5, 1, 1_000_000))
                 .maxSessions(integer("STREAM_MAX_SESSIONS", 64, 1, 100_000))
+                .maxSessionsPerClient(integer("STREAM_MAX_SESSIONS_PER_CLIENT", 16, 1, 100_000))
                 .build();
         Duration delay = Duration.ofMillis(integer("STREAM_DELAY_MS", 50, 0, 60_000));
         Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));
         Path pipelines = present("STREAM_PIPELINES") ? Path.of(env.get("STREAM_PIPELINES").trim()) : null;
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
-                logFormat, logLevel, pipelines);
+                logFormat, logLevel, pipelines, access());
     }
 
     private boolean present(String name) {
@@ -101,6 +106,51 @@ public final class EnvironmentConfig {
             throw new ConfigurationException(name, "must not contain spaces, got '" + value + "'");
         }
         return value;
+    }
+
+    private AccessPolicy access() {
+        Set<String> origins = new LinkedHashSet<>();
+        if (present("STREAM_ALLOWED_ORIGINS")) {
+            for (String origin : env.get("STREAM_ALLOWED_ORIGINS").split(",")) {
+                String trimmed = origin.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (!"*".equals(trimmed) && !trimmed.matches("https?://[^/\\s]+")) {
+                    throw new ConfigurationException("STREAM_ALLOWED_ORIGINS", "each origin must be * or scheme://host[:port]"
+                            + " with no path, like https://cams.example.org, got '" + trimmed + "'");
+                }
+                origins.add(trimmed);
+            }
+        }
+        boolean requireOrigin = bool("STREAM_REQUIRE_ORIGIN", false);
+        if (present("STREAM_AUTH_TOKEN") && present("STREAM_AUTH_TOKEN_FILE")) {
+            throw new ConfigurationException("STREAM_AUTH_TOKEN", "set either it or STREAM_AUTH_TOKEN_FILE, not both");
+        }
+        String token = null;
+        if (present("STREAM_AUTH_TOKEN")) {
+            token = env.get("STREAM_AUTH_TOKEN").trim();
+        } else if (present("STREAM_AUTH_TOKEN_FILE")) {
+            Path file = Path.of(env.get("STREAM_AUTH_TOKEN_FILE").trim());
+            try {
+                token = Files.readString(file).trim();
+            } catch (IOException e) {
+                throw new ConfigurationException("STREAM_AUTH_TOKEN_FILE", file + " cannot be read (" + e.getClass().getSimpleName() + ")");
+            }
+            if (token.isEmpty()) {
+                throw new ConfigurationException("STREAM_AUTH_TOKEN_FILE", file + " is empty");
+            }
+        }
+        if (token != null && token.length() < 16) {
+            throw new ConfigurationException(present("STREAM_AUTH_TOKEN") ? "STREAM_AUTH_TOKEN" : "STREAM_AUTH_TOKEN_FILE",
+                    "the token must be at least 16 characters long"); // never echo it
+        }
+        return AccessPolicy.of(origins, requireOrigin, token);
+    }
+
+    private boolean bool(String name, boolean fallback) {
+        String value = oneOf(name, String.valueOf(fallback), List.of("true", "false"));
+        return Boolean.parseBoolean(value);
     }
 
     private String oneOf(String name, String fallback, List<String> allowed) {

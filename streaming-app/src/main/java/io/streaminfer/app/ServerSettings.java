@@ -1,6 +1,7 @@
 package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
+import io.streaminfer.websocket.AccessPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +21,11 @@ import java.util.Objects;
  * @param logFormat      {@code json} or {@code text}
  * @param logLevel       {@code trace}, {@code debug}, {@code info}, {@code warn} or {@code error}
  * @param pipelinesFile  the pipelines file, or {@literal null} for the built-in pipelines
+ * @param access         which origins and credentials may open streams (its text form hides the token)
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
-                             String logFormat, String logLevel, Path pipelinesFile) {
+                             String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access) {
 
     /** Validates the values. */
     public ServerSettings {
@@ -34,5 +36,6 @@ public record ServerSettings(String host, int port, String managementHost, int m
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
+        Objects.requireNonNull(access, "access");
     }
 }

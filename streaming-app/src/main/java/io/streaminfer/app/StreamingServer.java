@@ -94,6 +94,7 @@ public final class StreamingServer implements AutoCloseable {
             server.transport = TyrusStreamingServer.builder(server.engine)
                     .host(settings.host())
                     .port(settings.port())
+                    .access(settings.access())
                     .staticContent(StreamingServer.class.getClassLoader(), CONSOLE)
                     .jsonEndpoint("/api/pipelines", () -> PipelinesJson.of(server.engine.registry()))
                     .start();

@@ -17,6 +17,10 @@ public final class StreamingServerMain {
     private StreamingServerMain() {
     }
 
+    private static boolean isLoopback(String host) {
+        return "localhost".equals(host) || host.startsWith("127.") || "::1".equals(host);
+    }
+
     /**
      * @param args ignored; configuration comes from the environment
      */
@@ -64,6 +68,14 @@ public final class StreamingServerMain {
                 .addKeyValue("workers", settings.workers())
                 .addKeyValue("config", settings.stream().toString())
                 .log();
+
+        if (!isLoopback(settings.host()) && !settings.access().tokenRequired() && !settings.access().restrictsOrigins()) {
+            log.atWarn().setMessage("open_to_the_network")
+                    .addKeyValue("event", "open_to_the_network")
+                    .addKeyValue("detail", "bound to " + settings.host() + " with no STREAM_ALLOWED_ORIGINS and no"
+                            + " STREAM_AUTH_TOKEN: any web page a user visits can open streams to this server")
+                    .log();
+        }
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

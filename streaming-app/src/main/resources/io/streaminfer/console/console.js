@@ -111,7 +111,8 @@ async function openSource(kind, width, height) {
 
 function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const url = `${scheme}://${location.host}/ws/video/stream?pipeline_id=${encodeURIComponent(state.pipeline)}`;
+  let url = `${scheme}://${location.host}/ws/video/stream?pipeline_id=${encodeURIComponent(state.pipeline)}`;
+  if (params.has('token')) url += `&access_token=${encodeURIComponent(params.get('token'))}`; // browsers cannot set headers
   const ws = new WebSocket(url);
   ws.binaryType = 'arraybuffer';
   state.ws = ws;

@@ -71,7 +71,11 @@ class EnvironmentConfigTest {
             "STREAM_DROP_THRESHOLD|0|above 0",
             "STREAM_MAX_SESSIONS|0|between 1",
             "STREAM_HOST|local host|spaces",
-            "STREAM_AUTH_TOKEN|secret|not supported",
+            "STREAM_AUTH_TOKEN|short|at least 16 characters",
+            "STREAM_AUTH_TOKEN_FILE|/nonexistent/token|cannot be read",
+            "STREAM_ALLOWED_ORIGINS|https://cams.example.org/path|scheme://host",
+            "STREAM_REQUIRE_ORIGIN|yes|one of true, false",
+            "STREAM_MAX_SESSIONS_PER_CLIENT|0|between 1",
             "STREAM_IDLE_TIMEOUT_S|30|not supported",
     })
     void badValuesStopStartupNamingTheVariable(String variable, String value, String expectation) {
@@ -93,5 +97,7 @@ class EnvironmentConfigTest {
     void secretsAreNeverEchoed() {
         assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of("STREAM_AUTH_TOKEN", "hunter2")))
                 .message().doesNotContain("hunter2");
+        assertThat(EnvironmentConfig.parse(Map.of("STREAM_AUTH_TOKEN", "hunter2-but-much-longer")).toString())
+                .doesNotContain("hunter2");
     }
 }

@@ -15,6 +15,7 @@ final class TestServers {
         env.put("STREAM_PORT", "0");
         env.put("STREAM_MANAGEMENT_PORT", "0");
         env.put("STREAM_SHUTDOWN_GRACE_S", "5");
+        env.put("STREAM_MAX_SESSIONS_PER_CLIENT", "64"); // every test client comes from 127.0.0.1
         env.putAll(overrides);
         return StreamingServer.start(EnvironmentConfig.parse(env));
     }

@@ -20,6 +20,7 @@ public final class StreamConfig {
     private final Duration slowDownInterval;
     private final int maxPendingMessages;
     private final int maxSessions;
+    private final int maxSessionsPerClient;
 
     private StreamConfig(Builder b) {
         this.maxFrameBytes = b.maxFrameBytes;
@@ -31,12 +32,13 @@ public final class StreamConfig {
         this.slowDownInterval = b.slowDownInterval;
         this.maxPendingMessages = b.maxPendingMessages;
         this.maxSessions = b.maxSessions;
+        this.maxSessionsPerClient = b.maxSessionsPerClient;
     }
 
     /**
      * @return the defaults of the protocol: 5 MiB frames, queue depth 1, a window of 30,
      *         thresholds 0.10 and 0.30, 5 consecutive failures, slow-down every 2 s,
-     *         256 pending messages, 64 sessions
+     *         256 pending messages, 64 sessions, 16 per client address
      */
     public static StreamConfig ofDefaults() {
         return builder().build();
@@ -94,6 +96,11 @@ public final class StreamConfig {
         return maxSessions;
     }
 
+    /** @return how many sessions one remote address may have open at once */
+    public int maxSessionsPerClient() {
+        return maxSessionsPerClient;
+    }
+
     /**
      * @return a builder starting from these values
      */
@@ -107,7 +114,8 @@ public final class StreamConfig {
                 .maxConsecutiveFailures(maxConsecutiveFailures)
                 .slowDownInterval(slowDownInterval)
                 .maxPendingMessages(maxPendingMessages)
-                .maxSessions(maxSessions);
+                .maxSessions(maxSessions)
+                .maxSessionsPerClient(maxSessionsPerClient);
     }
 
     @Override
@@ -116,7 +124,7 @@ public final class StreamConfig {
                 + ", rateWindow=" + rateWindow + ", dropThreshold=" + dropThreshold
                 + ", slowdownThreshold=" + slowdownThreshold + ", maxConsecutiveFailures=" + maxConsecutiveFailures
                 + ", slowDownInterval=" + slowDownInterval + ", maxPendingMessages=" + maxPendingMessages
-                + ", maxSessions=" + maxSessions + "]";
+                + ", maxSessions=" + maxSessions + ", maxSessionsPerClient=" + maxSessionsPerClient + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. Not thread-safe. */
@@ -131,6 +139,7 @@ public final class StreamConfig {
         private Duration slowDownInterval = Duration.ofSeconds(2);
         private int maxPendingMessages = 256;
         private int maxSessions = 64;
+        private int maxSessionsPerClient = 16;
 
         private Builder() {
         }
@@ -217,6 +226,15 @@ public final class StreamConfig {
         }
 
         /**
+         * @param sessions sessions one remote address may have open at once (at least 1)
+         * @return this builder
+         */
+        public Builder maxSessionsPerClient(int sessions) {
+            this.maxSessionsPerClient = sessions;
+            return this;
+        }
+
+        /**
          * @return the checked configuration
          * @throws IllegalArgumentException naming the first bad setting
          */
@@ -233,6 +251,7 @@ public final class StreamConfig {
             require(!slowDownInterval.isNegative() && !slowDownInterval.isZero(), "slowDownInterval", slowDownInterval, "positive");
             require(maxPendingMessages >= 8, "maxPendingMessages", maxPendingMessages, "at least 8");
             require(maxSessions >= 1, "maxSessions", maxSessions, "at least 1");
+            require(maxSessionsPerClient >= 1, "maxSessionsPerClient", maxSessionsPerClient, "at least 1");
             return new StreamConfig(this);
         }
 

@@ -45,6 +45,7 @@ public final class StreamEngine implements AutoCloseable {
     private final SessionServices services;
     private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger reservedSlots = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> sessionsPerClient = new ConcurrentHashMap<>();
     private final Object endedSignal = new Object();
     private volatile boolean stopping;
 
@@ -104,20 +105,26 @@ public final class StreamEngine implements AutoCloseable {
             return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
                     "the server is at its limit of " + config.maxSessions() + " sessions; try again later");
         }
+        String client = remoteAddress == null ? "unknown" : remoteAddress;
+        if (sessionsPerClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet() > config.maxSessionsPerClient()) {
+            release(client);
+            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
+                    "your address has " + config.maxSessionsPerClient() + " sessions open, the limit per client; try again later");
+        }
         FrameProcessor processor;
         try {
             processor = registry.open(pipelineId);
         } catch (PipelineUnavailableException e) {
-            reservedSlots.decrementAndGet();
+            release(client);
             return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
                     "pipeline '" + pipelineId + "' is unavailable: " + e.getMessage());
         } catch (RuntimeException e) {
-            reservedSlots.decrementAndGet();
+            release(client);
             LOG.log(Level.WARNING, "pipeline '" + pipelineId + "' could not be opened", e);
             return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INTERNAL_ERROR,
                     "pipeline '" + pipelineId + "' could not be started");
         }
-        EngineSession session = new EngineSession(sessionId, pipelineId, remoteAddress, services, channel, processor);
+        EngineSession session = new EngineSession(sessionId, pipelineId, client, services, channel, processor);
         sessions.put(sessionId, session);
         listener.sessionOpened(session);
         return session;
@@ -218,13 +225,33 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
+    /** Gives back the session slot and the client's slot reserved in {@link #open}. */
+    private void release(String client) {
+        reservedSlots.decrementAndGet();
+        sessionsPerClient.computeIfPresent(client, (c, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
     private void ended(EngineSession session) {
         if (sessions.remove(session.id()) != null) {
-            reservedSlots.decrementAndGet();
+            release(session.stats().remoteAddress());
         }
         synchronized (endedSignal) {
             endedSignal.notifyAll();
         }
+    }
+
+    /**
+     * Refuses a connection that the transport will not serve (bad credentials, say): the client
+     * is sent the error and the channel is closed with the code's close code; listeners hear of it.
+     *
+     * @param channel       the connection's channel
+     * @param code          why
+     * @param detail        a sentence for the client
+     * @param remoteAddress the client's address
+     * @return a closed session that ignores input, never {@literal null}
+     */
+    public StreamSession refuse(OutboundChannel channel, ErrorCode code, String detail, String remoteAddress) {
+        return refuse(UUID.randomUUID().toString(), null, remoteAddress, channel, code, detail);
     }
 
     private StreamSession refuse(String sessionId, String pipelineId, String remote, OutboundChannel channel,

@@ -391,6 +391,25 @@ class StreamEngineTest {
     }
 
     @Test
+    @DisplayName("beyond the per-client limit an address gets server_busy while others still get in")
+    void sessionsPerClientAreLimited() {
+        StreamEngine engine = engine(StreamConfig.builder().maxSessionsPerClient(2).build());
+        StreamSession first = engine.open("probe", new RecordingChannel(), "10.0.0.1");
+        engine.open("probe", new RecordingChannel(), "10.0.0.1");
+        RecordingChannel third = new RecordingChannel();
+
+        engine.open("probe", third, "10.0.0.1");
+        RecordingChannel otherClient = new RecordingChannel();
+        StreamSession other = engine.open("probe", otherClient, "10.0.0.2");
+
+        assertThat(third.messages(StreamError.class).get(0).detail()).contains("limit per client");
+        assertThat(third.closeCode()).isEqualTo(1013);
+        assertThat(other.isClosed()).isFalse();
+        first.onTransportClosed(1000);
+        assertThat(engine.open("probe", new RecordingChannel(), "10.0.0.1").isClosed()).isFalse();
+    }
+
+    @Test
     @DisplayName("a client that goes away mid-stream gets nothing more; its pipeline is released once")
     void clientDisconnectMidStream() {
         RecordingChannel channel = new RecordingChannel();

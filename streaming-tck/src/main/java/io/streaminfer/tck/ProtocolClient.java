@@ -92,6 +92,9 @@ public final class ProtocolClient implements AutoCloseable {
                     .get(Timeouts.CONNECT.toMillis(), TimeUnit.MILLISECONDS);
             return new ProtocolClient(webSocket, messages, closed);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+                throw new IOException("the server refused the handshake with HTTP " + refused.getResponse().statusCode(), refused);
+            }
             throw new IOException("could not connect to " + uri + ": " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             throw new IOException("no handshake from " + uri + " within " + Timeouts.CONNECT, e);

@@ -1,0 +1,105 @@
+package io.streaminfer.websocket;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who may open a stream: which page origins (against cross-site WebSocket hijacking) and, when
+ * a token is configured, who presents it ({@code Authorization: Bearer <token>} or, for
+ * browsers, which cannot set headers on a WebSocket, an {@code access_token} query parameter).
+ * Immutable and thread-safe.
+ */
+public final class AccessPolicy {
+
+    /** The query parameter browsers put the token in. */
+    public static final String TOKEN_PARAMETER = "access_token";
+
+    private final Set<String> allowedOrigins;
+    private final boolean anyOrigin;
+    private final boolean requireOrigin;
+    private final byte[] token;
+
+    private AccessPolicy(Set<String> allowedOrigins, boolean requireOrigin, String token) {
+        this.anyOrigin = allowedOrigins.contains("*");
+        this.allowedOrigins = Set.copyOf(allowedOrigins);
+        this.requireOrigin = requireOrigin;
+        this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** @return a policy that lets everyone in (no origin list, no token) */
+    public static AccessPolicy open() {
+        return new AccessPolicy(Set.of("*"), false, null);
+    }
+
+    /**
+     * @param allowedOrigins exact origins (e.g. {@code https://cams.example.org}) or {@code *}; empty = any
+     * @param requireOrigin  refuse clients that send no {@code Origin} header
+     * @param token          the shared secret, or {@literal null} for none
+     * @return the policy
+     */
+    public static AccessPolicy of(Set<String> allowedOrigins, boolean requireOrigin, String token) {
+        Objects.requireNonNull(allowedOrigins, "allowedOrigins");
+        if (token != null && token.isBlank()) {
+            throw new IllegalArgumentException("the token must not be blank");
+        }
+        return new AccessPolicy(allowedOrigins.isEmpty() ? Set.of("*") : allowedOrigins, requireOrigin, token);
+    }
+
+    /**
+     * @param origin the {@code Origin} header, or {@literal null} when the client sent none
+     * @return whether the handshake may go on
+     */
+    public boolean originAllowed(String origin) {
+        if (origin == null || origin.isEmpty()) {
+            return !requireOrigin; // cameras and scripts send none
+        }
+        return anyOrigin || allowedOrigins.contains(origin);
+    }
+
+    /** @return whether only some origins may connect */
+    public boolean restrictsOrigins() {
+        return !anyOrigin || requireOrigin;
+    }
+
+    @Override
+    public String toString() {
+        return "AccessPolicy[origins=" + (anyOrigin ? "*" : allowedOrigins) + ", requireOrigin=" + requireOrigin
+                + ", token=" + (token == null ? "none" : "set") + "]";
+    }
+
+    /** @return whether a token is required */
+    public boolean tokenRequired() {
+        return token != null;
+    }
+
+    /**
+     * @param headers    the handshake's headers (names in any case)
+     * @param parameters the handshake's query parameters
+     * @return whether the client presented the token (always true when none is configured)
+     */
+    public boolean authorized(Map<String, List<String>> headers, Map<String, List<String>> parameters) {
+        if (token == null) {
+            return true;
+        }
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            if ("authorization".equalsIgnoreCase(header.getKey())) {
+                for (String value : header.getValue()) {
+                    if (value.regionMatches(true, 0, "Bearer ", 0, 7) && matches(value.substring(7).trim())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        List<String> fromQuery = parameters.get(TOKEN_PARAMETER);
+        return fromQuery != null && fromQuery.stream().anyMatch(this::matches);
+    }
+
+    /** Constant-time comparison, so the time taken says nothing about how much of a guess was right. */
+    private boolean matches(String candidate) {
+        return MessageDigest.isEqual(token, candidate.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,103 @@
+package io.streaminfer.app;
+
+import io.streaminfer.tck.ProtocolClient;
+import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.tck.Timeouts;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Origin checks, token auth and the per-client limit over real sockets, each next to a session that keeps streaming. */
+class AccessControlIntegrationTest {
+
+    private static final String TOKEN = "s3cret-token-0123456789";
+
+    private static URI stream(StreamingServer server, String query) {
+        return URI.create(server.streamUri() + "?" + query);
+    }
+
+    /** Opens a raw JDK WebSocket with the given headers; fails the future when the handshake is refused. */
+    private static CompletableFuture<WebSocket> handshake(URI uri, Map<String, String> headers) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(Timeouts.CONNECT);
+        headers.forEach(builder::header);
+        return builder.buildAsync(uri, new WebSocket.Listener() {
+        });
+    }
+
+    private static void assertStillServing(ProtocolClient bystander) {
+        bystander.sendBinary(SampleFrames.coffee());
+        assertThat(bystander.next().has("result")).isTrue();
+    }
+
+    @Test
+    @DisplayName("a handshake from an origin not on the list is refused with 403; listed origins and header-less clients get in")
+    void originsAreChecked() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_ALLOWED_ORIGINS", "https://cams.example.org, http://127.0.0.1:1"));
+             ProtocolClient bystander = ProtocolClient.connect(stream(server, "pipeline_id=noop"))) {
+            CompletableFuture<WebSocket> evil = handshake(stream(server, "pipeline_id=noop"), Map.of("Origin", "https://evil.example"));
+            assertThatThrownBy(() -> evil.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .rootCause().hasMessageContaining("403");
+
+            WebSocket allowed = handshake(stream(server, "pipeline_id=noop"), Map.of("Origin", "https://cams.example.org"))
+                    .get(10, TimeUnit.SECONDS);
+            allowed.abort();
+            assertStillServing(bystander);
+        }
+    }
+
+    @Test
+    @DisplayName("with STREAM_REQUIRE_ORIGIN, clients that send no Origin are refused too")
+    void originCanBeRequired() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of(
+                "STREAM_ALLOWED_ORIGINS", "https://cams.example.org", "STREAM_REQUIRE_ORIGIN", "true"))) {
+            assertThatThrownBy(() -> ProtocolClient.connect(stream(server, "pipeline_id=noop")))
+                    .isInstanceOf(IOException.class)
+                    .hasMessage("the server refused the handshake with HTTP 403");
+        }
+    }
+
+    @Test
+    @DisplayName("with a token: missing or wrong is refused with 401 at the handshake; a Bearer header or access_token parameter gets in")
+    void tokenIsRequired() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_AUTH_TOKEN", TOKEN));
+             ProtocolClient bystander = ProtocolClient.connect(stream(server, "pipeline_id=noop&access_token=" + TOKEN))) {
+            assertThatThrownBy(() -> ProtocolClient.connect(stream(server, "pipeline_id=noop")))
+                    .isInstanceOf(IOException.class).hasMessage("the server refused the handshake with HTTP 401");
+            assertThatThrownBy(() -> ProtocolClient.connect(stream(server, "pipeline_id=noop&access_token=" + TOKEN + "x")))
+                    .isInstanceOf(IOException.class).hasMessage("the server refused the handshake with HTTP 401");
+            assertThatThrownBy(() -> handshake(stream(server, "pipeline_id=noop"), Map.of("Authorization", "Bearer nope")).get(10, TimeUnit.SECONDS))
+                    .rootCause().hasMessageContaining("401");
+            WebSocket withHeader = handshake(stream(server, "pipeline_id=noop"), Map.of("Authorization", "Bearer " + TOKEN))
+                    .get(10, TimeUnit.SECONDS);
+            withHeader.abort();
+            assertStillServing(bystander);
+        }
+    }
+
+    @Test
+    @DisplayName("beyond STREAM_MAX_SESSIONS_PER_CLIENT an address gets server_busy and 1013; its open sessions go on")
+    void sessionsPerClient() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_MAX_SESSIONS_PER_CLIENT", "2"));
+             ProtocolClient first = ProtocolClient.connect(stream(server, "pipeline_id=noop"));
+             ProtocolClient second = ProtocolClient.connect(stream(server, "pipeline_id=noop"))) {
+            assertStillServing(first);
+            try (ProtocolClient third = ProtocolClient.connect(stream(server, "pipeline_id=noop"))) {
+                assertThat(third.next().get("error").asText()).isEqualTo("server_busy");
+                assertThat(third.awaitClose()).isEqualTo(1013);
+            }
+            assertStillServing(second);
+        }
+    }
+}
