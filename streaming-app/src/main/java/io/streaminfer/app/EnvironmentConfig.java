@@ -23,7 +23,7 @@ import java.util.function.Function;
 public final class EnvironmentConfig {
 
     /** Variables of the spec that this version does not implement yet: refusing them beats ignoring them. */
-    static final List<String> NOT_YET_SUPPORTED = List.of("STREAM_IDLE_TIMEOUT_S");
+    static final List<String> NOT_YET_SUPPORTED = List.of("STREAM_PIPELINE_TIMEOUT_MS");
     private static final List<String> LOG_FORMATS = List.of("json", "text");
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
@@ -84,6 +84,8 @@ public final class EnvironmentConfig {
                 .maxConsecutiveFailures(integer("STREAM_MAX_CONSECUTIVE_FAILURES", 5, 1, 1_000_000))
                 .maxSessions(integer("STREAM_MAX_SESSIONS", 64, 1, 100_000))
                 .maxSessionsPerClient(integer("STREAM_MAX_SESSIONS_PER_CLIENT", 16, 1, 100_000))
+                .maxPendingMessages(integer("STREAM_MAX_PENDING_MESSAGES", 256, 8, 1_000_000))
+                .idleTimeout(Duration.ofSeconds(integer("STREAM_IDLE_TIMEOUT_S", 60, 1, 86_400)))
                 .build();
         Duration delay = Duration.ofMillis(integer("STREAM_DELAY_MS", 50, 0, 60_000));
         Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));

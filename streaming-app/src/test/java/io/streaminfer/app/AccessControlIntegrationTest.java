@@ -100,4 +100,20 @@ class AccessControlIntegrationTest {
             assertStillServing(second);
         }
     }
+
+    @Test
+    @DisplayName("a session that sends nothing for STREAM_IDLE_TIMEOUT_S is closed with 1001; a streaming one is not")
+    void idleSessionsAreClosed() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_IDLE_TIMEOUT_S", "1"));
+             ProtocolClient silent = ProtocolClient.connect(stream(server, "pipeline_id=noop"));
+             ProtocolClient streaming = ProtocolClient.connect(stream(server, "pipeline_id=noop"))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!silent.isClosed() && System.nanoTime() < deadline) {
+                assertStillServing(streaming); // keeps this one busy while the other idles
+            }
+
+            assertThat(silent.awaitClose()).isEqualTo(1001);
+            assertThat(streaming.isClosed()).isFalse();
+        }
+    }
 }

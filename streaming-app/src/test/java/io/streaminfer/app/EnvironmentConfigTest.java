@@ -40,7 +40,9 @@ class EnvironmentConfigTest {
                 Map.entry("STREAM_MAX_CONSECUTIVE_FAILURES", "7"),
                 Map.entry("STREAM_DELAY_MS", "20"),
                 Map.entry("STREAM_SHUTDOWN_GRACE_S", "3"),
-                Map.entry("STREAM_PIPELINES", "/etc/streaming/pipelines.json")));
+                Map.entry("STREAM_PIPELINES", "/etc/streaming/pipelines.json"),
+                Map.entry("STREAM_IDLE_TIMEOUT_S", "15"),
+                Map.entry("STREAM_MAX_PENDING_MESSAGES", "64")));
 
         assertThat(settings.host()).isEqualTo("127.0.0.1");
         assertThat(settings.port()).isZero();
@@ -54,6 +56,8 @@ class EnvironmentConfigTest {
         assertThat(settings.stream().maxConsecutiveFailures()).isEqualTo(7);
         assertThat(settings.delay()).isEqualTo(Duration.ofMillis(20));
         assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(settings.stream().idleTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(settings.stream().maxPendingMessages()).isEqualTo(64);
         assertThat(settings.pipelinesFile()).isEqualTo(java.nio.file.Path.of("/etc/streaming/pipelines.json"));
     }
 
@@ -76,7 +80,9 @@ class EnvironmentConfigTest {
             "STREAM_ALLOWED_ORIGINS|https://cams.example.org/path|scheme://host",
             "STREAM_REQUIRE_ORIGIN|yes|one of true, false",
             "STREAM_MAX_SESSIONS_PER_CLIENT|0|between 1",
-            "STREAM_IDLE_TIMEOUT_S|30|not supported",
+            "STREAM_PIPELINE_TIMEOUT_MS|5000|not supported",
+            "STREAM_IDLE_TIMEOUT_S|0|between 1 and 86400",
+            "STREAM_MAX_PENDING_MESSAGES|2|between 8",
     })
     void badValuesStopStartupNamingTheVariable(String variable, String value, String expectation) {
         assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, value)))

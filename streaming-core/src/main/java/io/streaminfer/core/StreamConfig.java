@@ -21,6 +21,7 @@ public final class StreamConfig {
     private final int maxPendingMessages;
     private final int maxSessions;
     private final int maxSessionsPerClient;
+    private final Duration idleTimeout;
 
     private StreamConfig(Builder b) {
         this.maxFrameBytes = b.maxFrameBytes;
@@ -33,12 +34,13 @@ public final class StreamConfig {
         this.maxPendingMessages = b.maxPendingMessages;
         this.maxSessions = b.maxSessions;
         this.maxSessionsPerClient = b.maxSessionsPerClient;
+        this.idleTimeout = b.idleTimeout;
     }
 
     /**
      * @return the defaults of the protocol: 5 MiB frames, queue depth 1, a window of 30,
      *         thresholds 0.10 and 0.30, 5 consecutive failures, slow-down every 2 s,
-     *         256 pending messages, 64 sessions, 16 per client address
+     *         256 pending messages, 64 sessions, 16 per client address, 60 s idle timeout
      */
     public static StreamConfig ofDefaults() {
         return builder().build();
@@ -101,6 +103,11 @@ public final class StreamConfig {
         return maxSessionsPerClient;
     }
 
+    /** @return how long a session may go without a frame before it is closed with 1001 */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     /**
      * @return a builder starting from these values
      */
@@ -115,7 +122,8 @@ public final class StreamConfig {
                 .slowDownInterval(slowDownInterval)
                 .maxPendingMessages(maxPendingMessages)
                 .maxSessions(maxSessions)
-                .maxSessionsPerClient(maxSessionsPerClient);
+                .maxSessionsPerClient(maxSessionsPerClient)
+                .idleTimeout(idleTimeout);
     }
 
     @Override
@@ -124,7 +132,7 @@ public final class StreamConfig {
                 + ", rateWindow=" + rateWindow + ", dropThreshold=" + dropThreshold
                 + ", slowdownThreshold=" + slowdownThreshold + ", maxConsecutiveFailures=" + maxConsecutiveFailures
                 + ", slowDownInterval=" + slowDownInterval + ", maxPendingMessages=" + maxPendingMessages
-                + ", maxSessions=" + maxSessions + ", maxSessionsPerClient=" + maxSessionsPerClient + "]";
+                + ", maxSessions=" + maxSessions + ", maxSessionsPerClient=" + maxSessionsPerClient + ", idleTimeout=" + idleTimeout + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. Not thread-safe. */
@@ -140,6 +148,7 @@ public final class StreamConfig {
         private int maxPendingMessages = 256;
         private int maxSessions = 64;
         private int maxSessionsPerClient = 16;
+        private Duration idleTimeout = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -235,6 +244,15 @@ public final class StreamConfig {
         }
 
         /**
+         * @param timeout how long a session may go without a frame (positive)
+         * @return this builder
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /**
          * @return the checked configuration
          * @throws IllegalArgumentException naming the first bad setting
          */
@@ -252,6 +270,8 @@ public final class StreamConfig {
             require(maxPendingMessages >= 8, "maxPendingMessages", maxPendingMessages, "at least 8");
             require(maxSessions >= 1, "maxSessions", maxSessions, "at least 1");
             require(maxSessionsPerClient >= 1, "maxSessionsPerClient", maxSessionsPerClient, "at least 1");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "idleTimeout", idleTimeout, "positive");
             return new StreamConfig(this);
         }
 

@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,6 +44,7 @@ public final class StreamEngine implements AutoCloseable {
     private final StreamListener listener;
     private final Executor workers;
     private final ThreadPoolExecutor ownPool;
+    private final ScheduledExecutorService idleSweeper;
     private final SessionServices services;
     private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
     private final AtomicInteger reservedSlots = new AtomicInteger();
@@ -59,6 +62,14 @@ public final class StreamEngine implements AutoCloseable {
         FrameValidator validator = b.validator != null ? b.validator : FrameValidator.jpeg(config.maxFrameBytes());
         BackpressurePolicy policy = b.policy != null ? b.policy : BackpressurePolicy.latestFrameWins(config.queueDepth());
         this.services = new SessionServices(config, b.clock, listener, validator, policy, workers, this::ended);
+        this.idleSweeper = ownPool == null ? null : Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "stream-idle-sweeper");
+            thread.setDaemon(true);
+            return thread;
+        });
+        if (idleSweeper != null) {
+            idleSweeper.scheduleWithFixedDelay(this::closeIdleSessions, 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     /**
@@ -131,6 +142,24 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
+     * Closes, with 1001, every session that received no frame for the idle timeout. The engine
+     * calls it once a second by itself when it owns its worker pool; an engine given an executor
+     * leaves the calling to its owner.
+     *
+     * @return how many sessions were closed
+     */
+    public int closeIdleSessions() {
+        long now = services.clock().nanoTime();
+        int closed = 0;
+        for (EngineSession session : sessions.values()) {
+            if (session.closeIfIdle(now)) {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /**
      * @return snapshots of the open sessions, never {@literal null}
      */
     public List<SessionStats> sessions() {
@@ -197,6 +226,7 @@ public final class StreamEngine implements AutoCloseable {
         }
         if (ownPool != null) {
             ownPool.shutdownNow();
+            idleSweeper.shutdownNow();
         }
         return graceful;
     }

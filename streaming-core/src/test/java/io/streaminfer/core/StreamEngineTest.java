@@ -410,6 +410,27 @@ class StreamEngineTest {
     }
 
     @Test
+    @DisplayName("a session without a frame for the idle timeout is closed with 1001; an active one is not")
+    void idleSessionsAreClosed() {
+        StreamEngine engine = engine(StreamConfig.builder().idleTimeout(java.time.Duration.ofSeconds(60)).build());
+        RecordingChannel idleChannel = new RecordingChannel();
+        StreamSession idle = engine.open("probe", idleChannel, "a");
+        StreamSession active = engine.open("probe", new RecordingChannel(), "b");
+
+        clock.advance(java.time.Duration.ofSeconds(59));
+        active.onBinaryMessage(JPEG);
+        executor.runAll();
+        assertThat(engine.closeIdleSessions()).isZero();
+        clock.advance(java.time.Duration.ofSeconds(1));
+
+        assertThat(engine.closeIdleSessions()).isEqualTo(1);
+        assertThat(idle.isClosed()).isTrue();
+        assertThat(idleChannel.closeCode()).isEqualTo(1001);
+        assertThat(idleChannel.closeReason()).startsWith("idle");
+        assertThat(active.isClosed()).isFalse();
+    }
+
+    @Test
     @DisplayName("a client that goes away mid-stream gets nothing more; its pipeline is released once")
     void clientDisconnectMidStream() {
         RecordingChannel channel = new RecordingChannel();

@@ -82,6 +82,7 @@ public final class EngineSession implements StreamSession {
     private double pipelineMillisEwma = Double.NaN;
     private BackpressureState state = BackpressureState.NORMAL;
     private long lastSlowDownNanos;
+    private long lastFrameNanos;
     private int closeCode;
     private String closeReason = "";
 
@@ -108,6 +109,7 @@ public final class EngineSession implements StreamSession {
         this.meter = new ThroughputMeter(config.rateWindow());
         this.recentPipelineTimes = new RecentDurations(config.rateWindow());
         this.openedNanos = services.clock().nanoTime();
+        this.lastFrameNanos = openedNanos;
     }
 
     @Override
@@ -129,6 +131,7 @@ public final class EngineSession implements StreamSession {
                 return;
             }
             index = ++received;
+            lastFrameNanos = receivedNanos;
         }
         listener.frameReceived(this, data.length);
         FrameInfo info;
@@ -189,6 +192,23 @@ public final class EngineSession implements StreamSession {
     public void shutdown() {
         synchronized (lock) {
             beginClose(null, 1001, "server shutting down");
+        }
+    }
+
+    /**
+     * Ends the session with 1001 when no frame arrived for the idle timeout; waiting frames are
+     * answered as dropped and the frame in the pipeline gets its result first.
+     *
+     * @param now the clock's time
+     * @return whether the session was idle and is now closing
+     */
+    public boolean closeIfIdle(long now) {
+        synchronized (lock) {
+            if (phase != Phase.OPEN || now - lastFrameNanos < config.idleTimeout().toNanos()) {
+                return false;
+            }
+            beginClose(null, 1001, "idle: no frame for " + config.idleTimeout().toSeconds() + " s");
+            return true;
         }
     }
 
