@@ -22,8 +22,6 @@ import java.util.function.Function;
  */
 public final class EnvironmentConfig {
 
-    /** Variables of the spec that this version does not implement yet: refusing them beats ignoring them. */
-    static final List<String> NOT_YET_SUPPORTED = List.of("STREAM_PIPELINE_TIMEOUT_MS");
     private static final List<String> LOG_FORMATS = List.of("json", "text");
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
@@ -45,12 +43,6 @@ public final class EnvironmentConfig {
     }
 
     private ServerSettings parse() {
-        for (String name : NOT_YET_SUPPORTED) {
-            if (present(name)) {
-                throw new ConfigurationException(name, "is not supported by this version yet; unset it "
-                        + "(security and management settings are never silently ignored)");
-            }
-        }
         String host = text("STREAM_HOST", "0.0.0.0");
         int port = integer("STREAM_PORT", 8080, 0, 65_535);
         String managementHost = text("STREAM_MANAGEMENT_HOST", host);
@@ -86,6 +78,7 @@ public final class EnvironmentConfig {
                 .maxSessionsPerClient(integer("STREAM_MAX_SESSIONS_PER_CLIENT", 16, 1, 100_000))
                 .maxPendingMessages(integer("STREAM_MAX_PENDING_MESSAGES", 256, 8, 1_000_000))
                 .idleTimeout(Duration.ofSeconds(integer("STREAM_IDLE_TIMEOUT_S", 60, 1, 86_400)))
+                .pipelineTimeout(Duration.ofMillis(integer("STREAM_PIPELINE_TIMEOUT_MS", 10_000, 1, 3_600_000)))
                 .build();
         Duration delay = Duration.ofMillis(integer("STREAM_DELAY_MS", 50, 0, 60_000));
         Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));

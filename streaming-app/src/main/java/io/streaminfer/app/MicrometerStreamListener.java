@@ -46,6 +46,8 @@ final class MicrometerStreamListener implements StreamListener {
                 .description("Workers running a pipeline now").register(registry);
         Gauge.builder("stream.workers.queued", engine, StreamEngine::queuedTasks)
                 .description("Sessions waiting for a free worker").register(registry);
+        Gauge.builder("stream.workers.stuck", engine, StreamEngine::stuckWorkers)
+                .description("Workers still held by a pipeline that timed out").register(registry);
     }
 
     private PipelineMeters meters(String pipelineId) {

@@ -80,7 +80,7 @@ class EnvironmentConfigTest {
             "STREAM_ALLOWED_ORIGINS|https://cams.example.org/path|scheme://host",
             "STREAM_REQUIRE_ORIGIN|yes|one of true, false",
             "STREAM_MAX_SESSIONS_PER_CLIENT|0|between 1",
-            "STREAM_PIPELINE_TIMEOUT_MS|5000|not supported",
+            "STREAM_PIPELINE_TIMEOUT_MS|0|between 1 and 3600000",
             "STREAM_IDLE_TIMEOUT_S|0|between 1 and 86400",
             "STREAM_MAX_PENDING_MESSAGES|2|between 8",
     })

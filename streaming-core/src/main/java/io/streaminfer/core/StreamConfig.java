@@ -22,6 +22,7 @@ public final class StreamConfig {
     private final int maxSessions;
     private final int maxSessionsPerClient;
     private final Duration idleTimeout;
+    private final Duration pipelineTimeout;
 
     private StreamConfig(Builder b) {
         this.maxFrameBytes = b.maxFrameBytes;
@@ -35,12 +36,14 @@ public final class StreamConfig {
         this.maxSessions = b.maxSessions;
         this.maxSessionsPerClient = b.maxSessionsPerClient;
         this.idleTimeout = b.idleTimeout;
+        this.pipelineTimeout = b.pipelineTimeout;
     }
 
     /**
      * @return the defaults of the protocol: 5 MiB frames, queue depth 1, a window of 30,
      *         thresholds 0.10 and 0.30, 5 consecutive failures, slow-down every 2 s,
-     *         256 pending messages, 64 sessions, 16 per client address, 60 s idle timeout
+     *         256 pending messages, 64 sessions, 16 per client address, 60 s idle timeout,
+ *         10 s pipeline timeout
      */
     public static StreamConfig ofDefaults() {
         return builder().build();
@@ -108,6 +111,11 @@ public final class StreamConfig {
         return idleTimeout;
     }
 
+    /** @return how long a pipeline may run on one frame before that frame fails with "timed out" */
+    public Duration pipelineTimeout() {
+        return pipelineTimeout;
+    }
+
     /**
      * @return a builder starting from these values
      */
@@ -123,7 +131,8 @@ public final class StreamConfig {
                 .maxPendingMessages(maxPendingMessages)
                 .maxSessions(maxSessions)
                 .maxSessionsPerClient(maxSessionsPerClient)
-                .idleTimeout(idleTimeout);
+                .idleTimeout(idleTimeout)
+                .pipelineTimeout(pipelineTimeout);
     }
 
     @Override
@@ -132,7 +141,7 @@ public final class StreamConfig {
                 + ", rateWindow=" + rateWindow + ", dropThreshold=" + dropThreshold
                 + ", slowdownThreshold=" + slowdownThreshold + ", maxConsecutiveFailures=" + maxConsecutiveFailures
                 + ", slowDownInterval=" + slowDownInterval + ", maxPendingMessages=" + maxPendingMessages
-                + ", maxSessions=" + maxSessions + ", maxSessionsPerClient=" + maxSessionsPerClient + ", idleTimeout=" + idleTimeout + "]";
+                + ", maxSessions=" + maxSessions + ", maxSessionsPerClient=" + maxSessionsPerClient + ", idleTimeout=" + idleTimeout + ", pipelineTimeout=" + pipelineTimeout + "]";
     }
 
     /** Collects settings; {@link #build()} checks them. Not thread-safe. */
@@ -149,6 +158,7 @@ public final class StreamConfig {
         private int maxSessions = 64;
         private int maxSessionsPerClient = 16;
         private Duration idleTimeout = Duration.ofSeconds(60);
+        private Duration pipelineTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
@@ -253,6 +263,15 @@ public final class StreamConfig {
         }
 
         /**
+         * @param timeout how long a pipeline may run on one frame (positive)
+         * @return this builder
+         */
+        public Builder pipelineTimeout(Duration timeout) {
+            this.pipelineTimeout = timeout;
+            return this;
+        }
+
+        /**
          * @return the checked configuration
          * @throws IllegalArgumentException naming the first bad setting
          */
@@ -272,6 +291,8 @@ public final class StreamConfig {
             require(maxSessionsPerClient >= 1, "maxSessionsPerClient", maxSessionsPerClient, "at least 1");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "idleTimeout", idleTimeout, "positive");
+            Objects.requireNonNull(pipelineTimeout, "pipelineTimeout");
+            require(!pipelineTimeout.isNegative() && !pipelineTimeout.isZero(), "pipelineTimeout", pipelineTimeout, "positive");
             return new StreamConfig(this);
         }
 

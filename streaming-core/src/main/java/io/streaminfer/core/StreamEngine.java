@@ -68,7 +68,10 @@ public final class StreamEngine implements AutoCloseable {
             return thread;
         });
         if (idleSweeper != null) {
-            idleSweeper.scheduleWithFixedDelay(this::closeIdleSessions, 1, 1, TimeUnit.SECONDS);
+            idleSweeper.scheduleWithFixedDelay(() -> {
+                failTimedOutFrames();
+                closeIdleSessions();
+            }, 250, 250, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -143,8 +146,8 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Closes, with 1001, every session that received no frame for the idle timeout. The engine
-     * calls it once a second by itself when it owns its worker pool; an engine given an executor
-     * leaves the calling to its owner.
+     * calls it four times a second by itself when it owns its worker pool; an engine given an
+     * executor leaves the calling to its owner.
      *
      * @return how many sessions were closed
      */
@@ -157,6 +160,37 @@ public final class StreamEngine implements AutoCloseable {
             }
         }
         return closed;
+    }
+
+    /**
+     * Fails, with {@code pipeline_failure}, every frame whose pipeline ran past the pipeline
+     * timeout, and interrupts its worker. The engine calls it four times a second by itself when
+     * it owns its worker pool; an engine given an executor leaves the calling to its owner.
+     *
+     * @return how many frames timed out now
+     */
+    public int failTimedOutFrames() {
+        long now = services.clock().nanoTime();
+        int failed = 0;
+        for (EngineSession session : sessions.values()) {
+            if (session.failIfPipelineTimedOut(now)) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * @return workers still held by a pipeline that timed out (it ignored its interrupt so far)
+     */
+    public int stuckWorkers() {
+        int stuck = 0;
+        for (EngineSession session : sessions.values()) {
+            if (session.isStuck()) {
+                stuck++;
+            }
+        }
+        return stuck;
     }
 
     /**

@@ -431,6 +431,48 @@ class StreamEngineTest {
     }
 
     @Test
+    @DisplayName("a frame whose pipeline runs past the timeout fails as timed out, its worker is interrupted, the session goes on")
+    void hungPipelineTimesOut() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        ManualClock time = new ManualClock();
+        StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of("hang", () -> frame -> {
+            if (frame.index() == 1) {
+                entered.countDown();
+                try {
+                    new CountDownLatch(1).await(); // hangs until interrupted
+                } catch (InterruptedException e) {
+                    interrupted.countDown();
+                    throw e;
+                }
+            }
+            return InferenceResult.empty();
+        }))).config(StreamConfig.builder().pipelineTimeout(java.time.Duration.ofSeconds(10)).build())
+                .clock(time).workers(1).build();
+        RecordingChannel channel = new RecordingChannel();
+        StreamSession session = engine.open("hang", channel, "x");
+        session.onBinaryMessage(JPEG);
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        time.advance(java.time.Duration.ofSeconds(9));
+        assertThat(engine.failTimedOutFrames()).isZero();
+        time.advance(java.time.Duration.ofSeconds(1));
+        assertThat(engine.failTimedOutFrames()).isEqualTo(1);
+
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        StreamError timedOut = channel.messages(StreamError.class).get(0);
+        assertThat(timedOut.code()).isEqualTo(ErrorCode.PIPELINE_FAILURE);
+        assertThat(timedOut.detail()).contains("timed out");
+        session.onBinaryMessage(JPEG);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> channel.messages(FrameResult.class).size() == 1);
+        assertThat(channel.messages()).extracting(StreamEngineTest::describe)
+                .containsExactly("error pipeline_failure 1", "result 2");
+        assertThat(engine.stuckWorkers()).isZero();
+        engine.shutdown(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
     @DisplayName("a client that goes away mid-stream gets nothing more; its pipeline is released once")
     void clientDisconnectMidStream() {
         RecordingChannel channel = new RecordingChannel();

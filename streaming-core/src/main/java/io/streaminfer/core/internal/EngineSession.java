@@ -83,6 +83,10 @@ public final class EngineSession implements StreamSession {
     private BackpressureState state = BackpressureState.NORMAL;
     private long lastSlowDownNanos;
     private long lastFrameNanos;
+    private Frame pipelineFrame;
+    private Thread pipelineThread;
+    private long pipelineStartNanos;
+    private boolean pipelineTimedOut;
     private int closeCode;
     private String closeReason = "";
 
@@ -212,6 +216,36 @@ public final class EngineSession implements StreamSession {
         }
     }
 
+    /**
+     * Answers the frame in the pipeline with {@code pipeline_failure} when it has run past the
+     * pipeline timeout, and interrupts its worker. The session goes on: its next frame runs when
+     * the worker comes back (a pipeline that ignores interrupts keeps its worker, which
+     * {@link #isStuck()} reports).
+     *
+     * @param now the clock's time
+     * @return whether a frame timed out now
+     */
+    public boolean failIfPipelineTimedOut(long now) {
+        synchronized (lock) {
+            if (!frameInPipeline || pipelineTimedOut || phase == Phase.CLOSED
+                    || now - pipelineStartNanos < config.pipelineTimeout().toNanos()) {
+                return false;
+            }
+            pipelineTimedOut = true;
+            answerFailure(pipelineFrame, new PipelineException("the pipeline took longer than "
+                    + config.pipelineTimeout().toMillis() + " ms on this frame (timed out)", "timeout", null));
+            pipelineThread.interrupt();
+            return true;
+        }
+    }
+
+    /** @return whether a frame of this session timed out and its worker has not come back yet */
+    public boolean isStuck() {
+        synchronized (lock) {
+            return frameInPipeline && pipelineTimedOut;
+        }
+    }
+
     /** Closes the connection now with 1001, without waiting for the frame in the pipeline. */
     public void forceClose() {
         synchronized (lock) {
@@ -261,6 +295,10 @@ public final class EngineSession implements StreamSession {
                 return;
             }
             frameInPipeline = true;
+            pipelineFrame = frame;
+            pipelineThread = Thread.currentThread();
+            pipelineStartNanos = services.clock().nanoTime();
+            pipelineTimedOut = false;
         }
         long start = services.clock().nanoTime();
         InferenceResult result = null;
@@ -277,7 +315,12 @@ public final class EngineSession implements StreamSession {
         boolean again;
         synchronized (lock) {
             frameInPipeline = false;
-            if (phase != Phase.CLOSED) {
+            pipelineFrame = null;
+            pipelineThread = null;
+            boolean alreadyAnswered = pipelineTimedOut;
+            pipelineTimedOut = false;
+            Thread.interrupted(); // a timeout's interrupt must not leak into the next task of this worker
+            if (phase != Phase.CLOSED && !alreadyAnswered) {
                 if (failure == null) {
                     answerResult(frame, result, pipelineNanos);
                 } else {
