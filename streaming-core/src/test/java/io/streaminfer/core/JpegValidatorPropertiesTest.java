@@ -1,0 +1,104 @@
+package io.streaminfer.core;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Label;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Properties of the JPEG validator over arbitrary bytes and mutated real frames: a verdict, never a crash. */
+class JpegValidatorPropertiesTest {
+
+    private static final int LIMIT = 1 << 20;
+    private static final byte[] REAL = TestJpegs.orange64x48();
+    private final FrameValidator validator = FrameValidator.jpeg(LIMIT);
+
+    /** Validates, and fails the property on anything but a verdict. */
+    private ErrorCode verdict(byte[] data) {
+        try {
+            FrameInfo info = validator.validate(data);
+            assertThat(info.sizeBytes()).isEqualTo(data.length);
+            return null;
+        } catch (FrameRejectedException e) {
+            assertThat(e.getMessage()).isNotBlank();
+            return e.code();
+        }
+    }
+
+    @Property(tries = 2000)
+    @Label("arbitrary bytes are rejected as invalid frames, never with another exception")
+    void arbitraryBytes(@ForAll @Size(max = 4096) byte[] data) {
+        ErrorCode code = verdict(data);
+
+        // accepted only if it is structurally a JPEG: SOI first, EOI last
+        if (code == null) {
+            assertThat(data[0]).isEqualTo((byte) 0xFF);
+            assertThat(data[1]).isEqualTo((byte) 0xD8);
+            assertThat(data[data.length - 1]).isEqualTo((byte) 0xD9);
+        } else {
+            assertThat(code).isEqualTo(ErrorCode.INVALID_FRAME);
+        }
+    }
+
+    @Property(tries = 2000)
+    @Label("arbitrary bytes between a real SOI and EOI are a verdict, never a crash")
+    void arbitraryBodies(@ForAll @Size(max = 2048) byte[] body) {
+        byte[] data = new byte[body.length + 4];
+        data[0] = (byte) 0xFF;
+        data[1] = (byte) 0xD8;
+        System.arraycopy(body, 0, data, 2, body.length);
+        data[data.length - 2] = (byte) 0xFF;
+        data[data.length - 1] = (byte) 0xD9;
+
+        ErrorCode code = verdict(data);
+
+        assertThat(code).isIn(null, ErrorCode.INVALID_FRAME);
+    }
+
+    @Property(tries = 1000)
+    @Label("a real frame cut anywhere is rejected as an invalid frame")
+    void truncations(@ForAll("cuts") int length) {
+        assertThat(verdict(Arrays.copyOf(REAL, length))).isEqualTo(ErrorCode.INVALID_FRAME);
+    }
+
+    @Property(tries = 2000)
+    @Label("bit flips in a real frame give a verdict: accepted or invalid_frame")
+    void bitFlips(@ForAll("positions") int position, @ForAll("bits") int bit) {
+        byte[] data = REAL.clone();
+        data[position] ^= (byte) (1 << bit);
+
+        assertThat(verdict(data)).isIn(null, ErrorCode.INVALID_FRAME);
+    }
+
+    @Property(tries = 1000)
+    @Label("segments inserted into a real frame give a verdict: accepted or invalid_frame")
+    void insertedSegments(@ForAll("positions") int position, @ForAll @Size(max = 300) byte[] segment) {
+        byte[] data = new byte[REAL.length + segment.length];
+        System.arraycopy(REAL, 0, data, 0, position);
+        System.arraycopy(segment, 0, data, position, segment.length);
+        System.arraycopy(REAL, position, data, position + segment.length, REAL.length - position);
+
+        assertThat(verdict(data)).isIn(null, ErrorCode.INVALID_FRAME);
+    }
+
+    @Provide
+    Arbitrary<Integer> cuts() {
+        return Arbitraries.integers().between(0, REAL.length - 1);
+    }
+
+    @Provide
+    Arbitrary<Integer> positions() {
+        return Arbitraries.integers().between(2, REAL.length - 3);
+    }
+
+    @Provide
+    Arbitrary<Integer> bits() {
+        return Arbitraries.integers().between(0, 7);
+    }
+}
