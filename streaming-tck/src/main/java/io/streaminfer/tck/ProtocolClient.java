@@ -28,6 +28,8 @@ public final class ProtocolClient implements AutoCloseable {
     public static final int ABNORMAL_CLOSURE = 1006;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** One HTTP client for all connections: each would otherwise start its own selector thread. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final WebSocket webSocket;
     private final BlockingQueue<JsonNode> messages;
@@ -86,7 +88,7 @@ public final class ProtocolClient implements AutoCloseable {
             }
         };
         try {
-            WebSocket webSocket = HttpClient.newHttpClient().newWebSocketBuilder()
+            WebSocket webSocket = HTTP.newWebSocketBuilder()
                     .connectTimeout(Timeouts.CONNECT)
                     .buildAsync(uri, listener)
                     .get(Timeouts.CONNECT.toMillis(), TimeUnit.MILLISECONDS);
@@ -112,6 +114,21 @@ public final class ProtocolClient implements AutoCloseable {
      */
     public void sendBinary(byte[] data) {
         await(webSocket.sendBinary(ByteBuffer.wrap(data), true));
+    }
+
+    /**
+     * Sends one fragment of a binary message.
+     *
+     * @param part the fragment
+     * @param last whether it ends the message
+     */
+    public void sendFragment(byte[] part, boolean last) {
+        await(webSocket.sendBinary(ByteBuffer.wrap(part), last));
+    }
+
+    /** Sends a ping. */
+    public void ping() {
+        await(webSocket.sendPing(ByteBuffer.wrap(new byte[] {1, 2, 3})));
     }
 
     /**
@@ -193,7 +210,8 @@ public final class ProtocolClient implements AutoCloseable {
         try {
             send.get(Timeouts.ANSWER.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof IOException)) {
+            // IOException: the server closed first; IllegalStateException: the output is already closed
+            if (!(e.getCause() instanceof IOException) && !(e.getCause() instanceof IllegalStateException)) {
                 throw new UncheckedIOException(new IOException(e.getCause()));
             }
         } catch (TimeoutException e) {
