@@ -36,14 +36,7 @@ final class FrameImage {
             if (colour) {
                 luma = rgb().toLuma();
             } else {
-                long start = System.nanoTime();
-                LumaImage decoded;
-                try {
-                    decoded = decoder.decodeLuma(frame.jpeg());
-                } catch (RuntimeException e) {
-                    throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
-                }
-                decodeNanos += System.nanoTime() - start;
+                LumaImage decoded = timed(() -> decoder.decodeLuma(frame.jpeg()));
                 checkSize(decoded.width(), decoded.height());
                 luma = decoded;
             }
@@ -60,16 +53,28 @@ final class FrameImage {
             throw new IllegalStateException("this pipeline decodes in grayscale: the step must declare needsColor()");
         }
         if (rgb == null) {
-            long start = System.nanoTime();
-            try {
-                rgb = decoder.decodeRgb(frame.jpeg());
-            } catch (RuntimeException e) {
-                throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
-            }
-            decodeNanos += System.nanoTime() - start;
-            checkSize(rgb.width(), rgb.height());
+            RgbImage decoded = timed(() -> decoder.decodeRgb(frame.jpeg()));
+            checkSize(decoded.width(), decoded.height());
+            rgb = decoded;
         }
         return rgb;
+    }
+
+    /** Runs one decode, adds its time, and turns a decoder's unexpected exception into a frame failure. */
+    private <T> T timed(Decode<T> decode) throws PipelineException {
+        long start = System.nanoTime();
+        try {
+            return decode.run();
+        } catch (RuntimeException e) {
+            throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);
+        } finally {
+            decodeNanos += System.nanoTime() - start;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Decode<T> {
+        T run() throws PipelineException;
     }
 
     private void checkSize(int width, int height) throws PipelineException {

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,13 +94,13 @@ class RobustnessIntegrationTest {
             cycles(server, frame, 200); // warm up: pools, caches, JIT
             await().atMost(Timeouts.CLOSE).until(() -> server.engine().activeSessions() == 0);
             int threadsBefore = serverThreads();
-            long heapBefore = retainedHeap();
+            long heapBefore = SoakRun.usedHeapAfterGc();
 
             cycles(server, frame, 2000);
 
             await().atMost(Timeouts.CLOSE).until(() -> server.engine().activeSessions() == 0);
             int threadsAfter = serverThreads();
-            long heapAfter = retainedHeap();
+            long heapAfter = SoakRun.usedHeapAfterGc();
             LOG.log(System.Logger.Level.INFO, "leak check: server threads {0} -> {1}, retained heap {2} KB -> {3} KB",
                     threadsBefore, threadsAfter, heapBefore / 1024, heapAfter / 1024);
             assertThat(threadsAfter).isLessThanOrEqualTo(threadsBefore + 4);
@@ -127,16 +125,6 @@ class RobustnessIntegrationTest {
                 .filter(name -> name.startsWith("Grizzly") || name.startsWith("stream-") || name.startsWith("management")
                         || name.toLowerCase(java.util.Locale.ROOT).contains("tyrus"))
                 .count();
-    }
-
-    private static long retainedHeap() {
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        long least = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) { // the least of a few full collections: what is really retained
-            System.gc();
-            least = Math.min(least, memory.getHeapMemoryUsage().getUsed());
-        }
-        return least;
     }
 
     @Test

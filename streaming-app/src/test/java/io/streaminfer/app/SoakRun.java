@@ -117,7 +117,8 @@ final class SoakRun implements Callable<SoakRun.Result> {
         return values.get(values.size() / 2) / 1e6;
     }
 
-    private static long usedHeapAfterGc() {
+    /** The least used heap over a few full collections: what is really retained. */
+    static long usedHeapAfterGc() {
         long least = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             System.gc();
