@@ -37,12 +37,14 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
     private final WebSocketEngine delegate;
     private final long limit;
     private final AccessPolicy access;
+    private final long maxPendingBytes;
     private final JsonMessageCodec codec = new JsonMessageCodec();
 
-    GuardedWebSocketEngine(WebSocketEngine delegate, long limit, AccessPolicy access) {
+    GuardedWebSocketEngine(WebSocketEngine delegate, long limit, AccessPolicy access, long maxPendingBytes) {
         this.delegate = delegate;
         this.limit = limit;
         this.access = access;
+        this.maxPendingBytes = maxPendingBytes;
     }
 
     @Override
@@ -65,7 +67,8 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
 
             @Override
             public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
-                Connection connection = info.createConnection(writer, closeListener);
+                Connection connection = info.createConnection(
+                        StalledCloseGuard.watch(writer, StalledCloseGuard.currentConnection(), maxPendingBytes), closeListener);
                 return connection == null ? null : new GuardedConnection(connection);
             }
         };

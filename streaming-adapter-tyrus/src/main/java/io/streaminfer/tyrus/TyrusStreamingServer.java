@@ -53,7 +53,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         this.engine = b.engine;
         this.host = b.host;
         this.requestedPort = b.port;
-        this.container = new EmbeddedContainer(engine.config().maxFrameBytes(), b.access);
+        this.container = new EmbeddedContainer(engine.config().maxFrameBytes(), b.access, b.maxPendingBytes);
         this.httpServer = new HttpServer();
         this.pages = new HttpPages(b.staticLoader, b.staticRoot, Map.copyOf(b.jsonEndpoints));
         this.access = b.access;
@@ -82,6 +82,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
+        listener.registerAddOn(StalledCloseGuard.addOn());
         httpServer.addListener(listener);
         HttpPages.register(httpServer.getServerConfiguration(), pages);
         ServerEndpointConfig endpoint = StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress, access);
@@ -159,11 +160,12 @@ public final class TyrusStreamingServer implements AutoCloseable {
 
         private final WebSocketEngine webSocketEngine;
 
-        EmbeddedContainer(long maxFrameBytes, AccessPolicy access) {
+        EmbeddedContainer(long maxFrameBytes, AccessPolicy access, long maxPendingBytes) {
             super((Set<Class<?>>) Set.<Class<?>>of());
             int incomingBufferSize = (int) Math.min(Integer.MAX_VALUE - FRAME_HEADER_SLACK, maxFrameBytes) + FRAME_HEADER_SLACK;
             this.webSocketEngine = new GuardedWebSocketEngine(
-                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxFrameBytes, access);
+                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxFrameBytes, access,
+                    maxPendingBytes);
         }
 
         @Override
@@ -194,6 +196,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         private String host = "0.0.0.0";
         private int port = 8080;
         private AccessPolicy access = AccessPolicy.open();
+        private long maxPendingBytes = 16L * 1024 * 1024;
         private ClassLoader staticLoader;
         private String staticRoot;
         private final Map<String, Supplier<String>> jsonEndpoints = new java.util.LinkedHashMap<>();
@@ -229,6 +232,19 @@ public final class TyrusStreamingServer implements AutoCloseable {
          */
         public Builder access(AccessPolicy policy) {
             this.access = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * @param bytes answers' bytes that may wait to be written to one client before its
+         *              connection is terminated as not reading (default 16 MiB)
+         * @return this builder
+         */
+        public Builder maxPendingBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxPendingBytes must be at least 1024, got " + bytes);
+            }
+            this.maxPendingBytes = bytes;
             return this;
         }
 

@@ -84,7 +84,8 @@ public final class EnvironmentConfig {
         Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));
         Path pipelines = present("STREAM_PIPELINES") ? Path.of(env.get("STREAM_PIPELINES").trim()) : null;
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
-                logFormat, logLevel, pipelines, access());
+                logFormat, logLevel, pipelines, access(),
+                (long) integer("STREAM_MAX_PENDING_KB", 16 * 1024, 1, 4 * 1024 * 1024) * 1024);
     }
 
     private boolean present(String name) {

@@ -22,10 +22,12 @@ import java.util.Objects;
  * @param logLevel       {@code trace}, {@code debug}, {@code info}, {@code warn} or {@code error}
  * @param pipelinesFile  the pipelines file, or {@literal null} for the built-in pipelines
  * @param access         which origins and credentials may open streams (its text form hides the token)
+ * @param maxPendingBytes answers' bytes that may wait to be written to one client
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
-                             String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access) {
+                             String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access,
+                             long maxPendingBytes) {
 
     /** Validates the values. */
     public ServerSettings {

@@ -95,6 +95,7 @@ public final class StreamingServer implements AutoCloseable {
                     .host(settings.host())
                     .port(settings.port())
                     .access(settings.access())
+                    .maxPendingBytes(settings.maxPendingBytes())
                     .staticContent(StreamingServer.class.getClassLoader(), CONSOLE)
                     .jsonEndpoint("/api/pipelines", () -> PipelinesJson.of(server.engine.registry()))
                     .start();

@@ -116,4 +116,24 @@ class AccessControlIntegrationTest {
             assertThat(streaming.isClosed()).isFalse();
         }
     }
+
+    @Test
+    @DisplayName("a frame whose pipeline runs past STREAM_PIPELINE_TIMEOUT_MS fails as timed out; both sessions go on")
+    void slowPipelineTimesOut() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_PIPELINE_TIMEOUT_MS", "300", "STREAM_DELAY_MS", "5000"));
+             ProtocolClient slow = ProtocolClient.connect(stream(server, "pipeline_id=delay"));
+             ProtocolClient bystander = ProtocolClient.connect(stream(server, "pipeline_id=noop"))) {
+            slow.sendBinary(SampleFrames.coffee());
+
+            com.fasterxml.jackson.databind.JsonNode failure = slow.next();
+
+            assertThat(failure.get("error").asText()).isEqualTo("pipeline_failure");
+            assertThat(failure.get("frame_index").asLong()).isEqualTo(1);
+            assertThat(failure.get("detail").asText()).contains("timed out");
+            assertStillServing(bystander);
+            slow.sendBinary(SampleFrames.coffee()); // the interrupted worker came back: the session goes on
+            assertThat(slow.next().get("frame_index").asLong()).isEqualTo(2);
+            assertThat(slow.isClosed()).isFalse();
+        }
+    }
 }

@@ -42,7 +42,8 @@ class EnvironmentConfigTest {
                 Map.entry("STREAM_SHUTDOWN_GRACE_S", "3"),
                 Map.entry("STREAM_PIPELINES", "/etc/streaming/pipelines.json"),
                 Map.entry("STREAM_IDLE_TIMEOUT_S", "15"),
-                Map.entry("STREAM_MAX_PENDING_MESSAGES", "64")));
+                Map.entry("STREAM_MAX_PENDING_MESSAGES", "64"),
+                Map.entry("STREAM_MAX_PENDING_KB", "512")));
 
         assertThat(settings.host()).isEqualTo("127.0.0.1");
         assertThat(settings.port()).isZero();
@@ -58,6 +59,7 @@ class EnvironmentConfigTest {
         assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(3));
         assertThat(settings.stream().idleTimeout()).isEqualTo(Duration.ofSeconds(15));
         assertThat(settings.stream().maxPendingMessages()).isEqualTo(64);
+        assertThat(settings.maxPendingBytes()).isEqualTo(512 * 1024);
         assertThat(settings.pipelinesFile()).isEqualTo(java.nio.file.Path.of("/etc/streaming/pipelines.json"));
     }
 
@@ -83,6 +85,7 @@ class EnvironmentConfigTest {
             "STREAM_PIPELINE_TIMEOUT_MS|0|between 1 and 3600000",
             "STREAM_IDLE_TIMEOUT_S|0|between 1 and 86400",
             "STREAM_MAX_PENDING_MESSAGES|2|between 8",
+            "STREAM_MAX_PENDING_KB|0|between 1",
     })
     void badValuesStopStartupNamingTheVariable(String variable, String value, String expectation) {
         assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, value)))
