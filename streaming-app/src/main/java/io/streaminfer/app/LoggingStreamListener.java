@@ -29,7 +29,7 @@ final class LoggingStreamListener implements StreamListener {
                 .addKeyValue("event", "stream_connect")
                 .addKeyValue("session_id", session.id())
                 .addKeyValue("pipeline_id", safe(session.pipelineId()))
-                .addKeyValue("remote", safe(session.stats().remoteAddress()))
+                .addKeyValue("remote", safe(session.remoteAddress()))
                 .log();
     }
 

@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.http.HttpClient;
@@ -49,7 +48,7 @@ class SlowConsumerIntegrationTest {
     private void assertClosedAsSlowConsumer(Map<String, String> settings, boolean byMessages) throws Exception {
         try (StreamingServer server = TestServers.start(settings);
              ProtocolClient bystander = ProtocolClient.connect(java.net.URI.create(server.streamUri() + "?pipeline_id=noop"))) {
-            long heapBefore = usedHeapAfterGc();
+            long heapBefore = SoakRun.usedHeapAfterGc();
             byte[] frame = maskedBinaryFrame(tinyJpeg());
             long started = System.nanoTime();
             long sent = 0;
@@ -76,7 +75,7 @@ class SlowConsumerIntegrationTest {
                 await().atMost(java.time.Duration.ofSeconds(30)).until(() -> slowConsumers(server) >= 1);
             }
             worstBystanderMillis = Math.max(worstBystanderMillis, bystanderLatency(bystander));
-            long heapGrowth = usedHeapAfterGc() - heapBefore;
+            long heapGrowth = SoakRun.usedHeapAfterGc() - heapBefore;
             LOG.log(System.Logger.Level.INFO, "slow consumer closed after {0} frames sent unread; worst bystander latency {1} ms;"
                     + " heap growth {2} KB", sentFrames, worstBystanderMillis, heapGrowth / 1024);
 
@@ -142,14 +141,5 @@ class SlowConsumerIntegrationTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), "jpg", out);
         return out.toByteArray();
-    }
-
-    private static long usedHeapAfterGc() {
-        long least = Long.MAX_VALUE;
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return least;
     }
 }

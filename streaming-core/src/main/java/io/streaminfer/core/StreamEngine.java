@@ -297,7 +297,7 @@ public final class StreamEngine implements AutoCloseable {
 
     private void ended(EngineSession session) {
         if (sessions.remove(session.id()) != null) {
-            release(session.stats().remoteAddress());
+            release(session.remoteAddress()); // not stats(): it sorts percentiles under the session lock
         }
         synchronized (endedSignal) {
             endedSignal.notifyAll();

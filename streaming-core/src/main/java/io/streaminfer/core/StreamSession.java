@@ -22,6 +22,11 @@ public interface StreamSession {
     String pipelineId();
 
     /**
+     * @return the client's address as the transport reported it; never {@literal null}
+     */
+    String remoteAddress();
+
+    /**
      * Takes one binary message: the next frame of the stream.
      *
      * @param data the whole message; the engine owns it from now on

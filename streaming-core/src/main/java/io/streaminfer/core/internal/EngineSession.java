@@ -127,6 +127,11 @@ public final class EngineSession implements StreamSession {
     }
 
     @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
     public void onBinaryMessage(byte[] data) {
         long receivedNanos = services.clock().nanoTime();
         long index;

@@ -36,6 +36,11 @@ public final class RefusedSession implements StreamSession {
     }
 
     @Override
+    public String remoteAddress() {
+        return remoteAddress == null ? "unknown" : remoteAddress;
+    }
+
+    @Override
     public void onBinaryMessage(byte[] data) {
         // refused: the connection is closing and nothing it sends is processed
     }
