@@ -2,6 +2,7 @@ package io.streaminfer.tyrus;
 
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.websocket.AccessPolicy;
+import io.streaminfer.websocket.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -45,7 +46,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
     private final int requestedPort;
     private final EmbeddedContainer container;
     private final HttpServer httpServer;
-    private final HttpPages pages;
+    private final HttpContent pages;
     private final AccessPolicy access;
     private volatile boolean started;
 
@@ -55,7 +56,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         this.requestedPort = b.port;
         this.container = new EmbeddedContainer(engine.config().maxFrameBytes(), b.access, b.maxPendingBytes);
         this.httpServer = new HttpServer();
-        this.pages = new HttpPages(b.staticLoader, b.staticRoot, Map.copyOf(b.jsonEndpoints));
+        this.pages = HttpContent.of(b.staticLoader, b.staticRoot, b.jsonEndpoints);
         this.access = b.access;
     }
 

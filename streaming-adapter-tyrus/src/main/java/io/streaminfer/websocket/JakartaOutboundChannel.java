@@ -6,6 +6,11 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 
@@ -16,12 +21,23 @@ final class JakartaOutboundChannel implements OutboundChannel {
     /** RFC 6455 section 5.5: a control frame payload is at most 125 bytes, 2 of them the code. */
     private static final int MAX_REASON_BYTES = 123;
 
+    /** How long a close handshake may take before the container's hook may cut the connection. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "stream-close-watch");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final Session session;
     private final JsonMessageCodec codec;
+    private final Consumer<Session> stalledClose;
 
-    JakartaOutboundChannel(Session session, JsonMessageCodec codec) {
+    JakartaOutboundChannel(Session session, JsonMessageCodec codec, Consumer<Session> stalledClose) {
         this.session = session;
         this.codec = codec;
+        this.stalledClose = stalledClose;
     }
 
     @Override
@@ -42,6 +58,9 @@ final class JakartaOutboundChannel implements OutboundChannel {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode), fit(reason)));
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "closing session " + session.getId() + " failed: " + e);
+        }
+        if (stalledClose != null) {
+            TIMER.schedule(() -> stalledClose.accept(session), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 

@@ -15,6 +15,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -42,10 +43,14 @@ public final class StreamEndpoint extends Endpoint {
     private final Function<Session, String> remoteAddress;
     private final int maxBinaryMessageBytes;
 
-    private StreamEndpoint(StreamEngine engine, JsonMessageCodec codec, Function<Session, String> remoteAddress) {
+    private final Consumer<Session> stalledClose;
+
+    private StreamEndpoint(StreamEngine engine, JsonMessageCodec codec, Function<Session, String> remoteAddress,
+                           Consumer<Session> stalledClose) {
         this.engine = engine;
         this.codec = codec;
         this.remoteAddress = remoteAddress;
+        this.stalledClose = stalledClose;
         this.maxBinaryMessageBytes = receiveLimit(engine.config().maxFrameBytes());
     }
 
@@ -87,6 +92,26 @@ public final class StreamEndpoint extends Endpoint {
      */
     public static ServerEndpointConfig config(StreamEngine engine, Function<Session, String> remoteAddress,
                                               AccessPolicy access) {
+        return config(engine, remoteAddress, access, null);
+    }
+
+    /**
+     * The endpoint's deployment config with access control and a way to cut connections whose
+     * close handshake stalls: a client that stops reading never takes the close frame queued
+     * behind the answers it did not read, and most containers then keep the connection until
+     * their idle timeout.
+     *
+     * @param engine        the engine that serves the sessions
+     * @param remoteAddress how to read a session's remote address in this container
+     * @param access        who may connect
+     * @param stalledClose  called {@link JakartaOutboundChannel#CLOSE_GRACE} after the engine closed a
+     *                      session; should terminate the connection if its close handshake is still
+     *                      pending (the Jakarta API has no portable way), or {@literal null} to leave
+     *                      it to the container
+     * @return a config for {@code ServerContainer.addEndpoint}, never {@literal null}
+     */
+    public static ServerEndpointConfig config(StreamEngine engine, Function<Session, String> remoteAddress,
+                                              AccessPolicy access, Consumer<Session> stalledClose) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(access, "access");
@@ -95,7 +120,7 @@ public final class StreamEndpoint extends Endpoint {
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new StreamEndpoint(engine, codec, remoteAddress));
+                        return endpointClass.cast(new StreamEndpoint(engine, codec, remoteAddress, stalledClose));
                     }
 
                     @Override
@@ -119,7 +144,7 @@ public final class StreamEndpoint extends Endpoint {
         session.setMaxTextMessageBufferSize(MAX_TEXT_MESSAGE_CHARS);
         List<String> requested = session.getRequestParameterMap().get(PIPELINE_PARAMETER);
         String pipelineId = requested == null || requested.isEmpty() ? null : requested.get(0);
-        JakartaOutboundChannel channel = new JakartaOutboundChannel(session, codec);
+        JakartaOutboundChannel channel = new JakartaOutboundChannel(session, codec, stalledClose);
         StreamSession stream = Boolean.FALSE.equals(config.getUserProperties().get(AUTHORIZED_KEY))
                 ? engine.refuse(channel, ErrorCode.UNAUTHORIZED,
                         "a valid token is required: send 'Authorization: Bearer <token>' or the access_token query parameter",

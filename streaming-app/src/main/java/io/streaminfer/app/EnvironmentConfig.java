@@ -85,7 +85,9 @@ public final class EnvironmentConfig {
         Path pipelines = present("STREAM_PIPELINES") ? Path.of(env.get("STREAM_PIPELINES").trim()) : null;
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
                 logFormat, logLevel, pipelines, access(),
-                (long) integer("STREAM_MAX_PENDING_KB", 16 * 1024, 1, 4 * 1024 * 1024) * 1024);
+                (long) integer("STREAM_MAX_PENDING_KB", 16 * 1024, 1, 4 * 1024 * 1024) * 1024,
+                ServerSettings.Transport.valueOf(oneOf("STREAM_SERVER", "tyrus", List.of("tyrus", "jetty"))
+                        .toUpperCase(java.util.Locale.ROOT)));
     }
 
     private boolean present(String name) {

@@ -23,11 +23,20 @@ import java.util.Objects;
  * @param pipelinesFile  the pipelines file, or {@literal null} for the built-in pipelines
  * @param access         which origins and credentials may open streams (its text form hides the token)
  * @param maxPendingBytes answers' bytes that may wait to be written to one client
+ * @param transport      the WebSocket container that hosts the endpoint
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
                              String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access,
-                             long maxPendingBytes) {
+                             long maxPendingBytes, Transport transport) {
+
+    /** The WebSocket containers the endpoint can run in ({@code STREAM_SERVER}). */
+    public enum Transport {
+        /** Tyrus 2.2 on Grizzly, the default. */
+        TYRUS,
+        /** Jetty 12 ({@code jetty-ee10-websocket-jakarta-server}). */
+        JETTY
+    }
 
     /** Validates the values. */
     public ServerSettings {
@@ -39,5 +48,6 @@ public record ServerSettings(String host, int port, String managementHost, int m
         Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(transport, "transport");
     }
 }

@@ -17,6 +17,7 @@ import io.streaminfer.pipeline.PipelineFileException;
 import io.streaminfer.pipeline.PipelineOptions;
 import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.tyrus.TyrusStreamingServer;
+import io.streaminfer.websocket.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The composition root: the built-in pipelines, the engine, metrics, the Tyrus server and the
@@ -34,6 +36,8 @@ public final class StreamingServer implements AutoCloseable {
 
     /** The web console's files on the class path, served at {@code /} on the WebSocket port. */
     private static final String CONSOLE = "io/streaminfer/console/";
+    /** The pipelines offered, for the console, on the WebSocket port. */
+    private static final String PIPELINES_PATH = "/api/pipelines";
 
     private final ServerSettings settings;
     private final StreamEngine engine;
@@ -41,7 +45,7 @@ public final class StreamingServer implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private volatile ManagementServer.Lifecycle lifecycle = ManagementServer.Lifecycle.STARTING;
     private ManagementServer management;
-    private TyrusStreamingServer transport;
+    private StreamTransport transport;
 
     private StreamingServer(ServerSettings settings) {
         this.settings = settings;
@@ -91,20 +95,40 @@ public final class StreamingServer implements AutoCloseable {
         try {
             server.management = ManagementServer.start(settings.managementHost(), settings.managementPort(),
                     server.metrics, server.engine, () -> server.lifecycle);
-            server.transport = TyrusStreamingServer.builder(server.engine)
-                    .host(settings.host())
-                    .port(settings.port())
-                    .access(settings.access())
-                    .maxPendingBytes(settings.maxPendingBytes())
-                    .staticContent(StreamingServer.class.getClassLoader(), CONSOLE)
-                    .jsonEndpoint("/api/pipelines", () -> PipelinesJson.of(server.engine.registry()))
-                    .start();
+            server.transport = server.startTransport();
         } catch (IOException | RuntimeException e) {
             server.release();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
         server.lifecycle = ManagementServer.Lifecycle.READY;
         return server;
+    }
+
+    private StreamTransport startTransport() throws IOException {
+        if (settings.transport() == ServerSettings.Transport.JETTY) {
+            return JettyStreamingServer.start(engine, settings.host(), settings.port(), settings.access(),
+                    HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
+                            Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry()))));
+        }
+        TyrusStreamingServer tyrus = TyrusStreamingServer.builder(engine)
+                .host(settings.host())
+                .port(settings.port())
+                .access(settings.access())
+                .maxPendingBytes(settings.maxPendingBytes())
+                .staticContent(StreamingServer.class.getClassLoader(), CONSOLE)
+                .jsonEndpoint(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry()))
+                .start();
+        return new StreamTransport() {
+            @Override
+            public int port() {
+                return tyrus.port();
+            }
+
+            @Override
+            public boolean stop(Duration grace) {
+                return tyrus.stop(grace);
+            }
+        };
     }
 
     /** @return the bound WebSocket port */

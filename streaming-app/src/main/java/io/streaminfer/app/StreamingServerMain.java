@@ -59,6 +59,7 @@ public final class StreamingServerMain {
                 .addKeyValue("event", "server_started")
                 .addKeyValue("url", "ws://" + settings.host() + ":" + server.port() + "/ws/video/stream")
                 .addKeyValue("port", server.port())
+                .addKeyValue("server", settings.transport().name().toLowerCase(java.util.Locale.ROOT))
                 .addKeyValue("management_url", "http://" + settings.managementHost() + ":" + server.managementPort())
                 .addKeyValue("management_port", server.managementPort())
                 .addKeyValue("pipelines", server.pipelineIds())

@@ -36,17 +36,25 @@ class SlowConsumerIntegrationTest {
     @Test
     @DisplayName("a client that never reads is closed with slow_consumer; the bystander's latency stays normal; no heap growth")
     void neverReadingClientIsClosed() throws Exception {
-        assertClosedAsSlowConsumer(Map.of("STREAM_MAX_PENDING_MESSAGES", "64"), true);
+        assertClosedAsSlowConsumer(ServerSettings.Transport.TYRUS, Map.of("STREAM_MAX_PENDING_MESSAGES", "64"), true);
+    }
+
+    @Test
+    @DisplayName("on Jetty too, a client that never reads is closed with slow_consumer and the bystander is unaffected")
+    void neverReadingClientIsClosedOnJetty() throws Exception {
+        assertClosedAsSlowConsumer(ServerSettings.Transport.JETTY, Map.of("STREAM_MAX_PENDING_MESSAGES", "64"), true);
     }
 
     @Test
     @DisplayName("with a high message bound, the bytes bound cuts the connection of a client that never reads")
     void bytesBoundCutsTheConnection() throws Exception {
-        assertClosedAsSlowConsumer(Map.of("STREAM_MAX_PENDING_MESSAGES", "1000000", "STREAM_MAX_PENDING_KB", "64"), false);
+        assertClosedAsSlowConsumer(ServerSettings.Transport.TYRUS,
+                Map.of("STREAM_MAX_PENDING_MESSAGES", "1000000", "STREAM_MAX_PENDING_KB", "64"), false);
     }
 
-    private void assertClosedAsSlowConsumer(Map<String, String> settings, boolean byMessages) throws Exception {
-        try (StreamingServer server = TestServers.start(settings);
+    private void assertClosedAsSlowConsumer(ServerSettings.Transport transport, Map<String, String> settings,
+                                            boolean byMessages) throws Exception {
+        try (StreamingServer server = TestServers.start(transport, settings);
              ProtocolClient bystander = ProtocolClient.connect(java.net.URI.create(server.streamUri() + "?pipeline_id=noop"))) {
             long heapBefore = SoakRun.usedHeapAfterGc();
             byte[] frame = maskedBinaryFrame(tinyJpeg());

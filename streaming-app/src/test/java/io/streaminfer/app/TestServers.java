@@ -9,6 +9,12 @@ final class TestServers {
     private TestServers() {
     }
 
+    static StreamingServer start(ServerSettings.Transport transport, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(overrides);
+        env.put("STREAM_SERVER", transport.name().toLowerCase(java.util.Locale.ROOT));
+        return start(env);
+    }
+
     static StreamingServer start(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("STREAM_HOST", "127.0.0.1");

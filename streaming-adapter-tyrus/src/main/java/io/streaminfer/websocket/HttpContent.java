@@ -1,0 +1,123 @@
+package io.streaminfer.websocket;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Plain HTTP next to the WebSocket endpoint, container-neutral: read-only files of one class
+ * path folder under {@code /} and small JSON documents at exact paths, with headers that keep a
+ * browser page on its own origin. Each container adapter maps its requests onto
+ * {@link #resolve(String)}.
+ */
+public final class HttpContent {
+
+    /** The page may load only its own files and talk only to its own server. */
+    public static final String CONTENT_SECURITY_POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' blob: data:; "
+            + "media-src 'self' blob: mediastream:; style-src 'self'; script-src 'self'; object-src 'none'; "
+            + "frame-ancestors 'none'; base-uri 'none'";
+
+    /** Headers every answer carries, error answers included. */
+    public static final Map<String, String> SECURITY_HEADERS = Map.of(
+            "Content-Security-Policy", CONTENT_SECURITY_POLICY,
+            "X-Content-Type-Options", "nosniff",
+            "Referrer-Policy", "no-referrer",
+            "Cache-Control", "no-cache");
+
+    /** Only plain names of these types, so nothing outside the folder (no "..", no class files) can be reached. */
+    private static final Pattern SAFE_PATH = Pattern.compile("/([A-Za-z0-9_-]+\\.)+(html|css|js|jpg|png|svg|json)");
+    private static final Map<String, String> TYPES = Map.of(
+            "html", "text/html; charset=utf-8", "css", "text/css; charset=utf-8",
+            "js", "text/javascript; charset=utf-8", "json", "application/json",
+            "jpg", "image/jpeg", "png", "image/png", "svg", "image/svg+xml");
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final ClassLoader loader;
+    private final String docRoot;
+    private final Map<String, Supplier<String>> documents;
+
+    private HttpContent(ClassLoader loader, String docRoot, Map<String, Supplier<String>> documents) {
+        this.loader = loader;
+        this.docRoot = docRoot;
+        this.documents = Map.copyOf(documents);
+    }
+
+    /** @return content with nothing in it: every path is 404 */
+    public static HttpContent none() {
+        return new HttpContent(null, null, Map.of());
+    }
+
+    /**
+     * @param loader       where static files come from, or {@literal null} for none
+     * @param resourceRoot their class path folder, e.g. {@code io/streaminfer/console/}
+     * @param documents    exact paths answered with a JSON document made on each request
+     * @return the content
+     */
+    public static HttpContent of(ClassLoader loader, String resourceRoot, Map<String, Supplier<String>> documents) {
+        Objects.requireNonNull(documents, "documents");
+        if (loader == null) {
+            return new HttpContent(null, null, documents);
+        }
+        String folder = Objects.requireNonNull(resourceRoot, "resourceRoot").replaceAll("^/+", "");
+        return new HttpContent(loader, folder.endsWith("/") ? folder : folder + "/", new LinkedHashMap<>(documents));
+    }
+
+    /** @return whether a static folder is served */
+    public boolean servesFiles() {
+        return loader != null;
+    }
+
+    /** @return the exact paths of the JSON documents */
+    public java.util.Set<String> documentPaths() {
+        return documents.keySet();
+    }
+
+    /**
+     * @param method the request's method
+     * @return whether the method may be answered ({@code GET} or {@code HEAD}); answer others with
+     *         405 and {@code Allow: GET, HEAD}
+     */
+    public static boolean readOnly(String method) {
+        return "GET".equals(method) || "HEAD".equals(method);
+    }
+
+    /**
+     * @param path the request path, without the query
+     * @return the answer for the path, or empty for 404
+     */
+    public Optional<Page> resolve(String path) {
+        Supplier<String> document = documents.get(path);
+        if (document != null) {
+            return Optional.of(new Page(JSON, document.get().getBytes(StandardCharsets.UTF_8)));
+        }
+        if (loader == null) {
+            return Optional.empty();
+        }
+        String file = "/".equals(path) ? "/index.html" : path;
+        if (!SAFE_PATH.matcher(file).matches()) {
+            return Optional.empty();
+        }
+        try (InputStream in = loader.getResourceAsStream(docRoot + file.substring(1))) {
+            return in == null ? Optional.empty()
+                    : Optional.of(new Page(TYPES.get(file.substring(file.lastIndexOf('.') + 1)), in.readAllBytes()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + docRoot + file.substring(1), e);
+        }
+    }
+
+    /**
+     * One answer.
+     *
+     * @param contentType its {@code Content-Type}
+     * @param body        its bytes
+     */
+    public record Page(String contentType, byte[] body) {
+    }
+}
