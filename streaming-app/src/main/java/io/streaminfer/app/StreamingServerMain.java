@@ -1,20 +1,38 @@
 package io.streaminfer.app;
 
+import io.streaminfer.app.cli.BenchCommand;
+import io.streaminfer.app.cli.StreamCommand;
 import org.slf4j.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar streaming-app.jar}: reads the environment, starts the server, logs where it
  * listens, and stops gracefully on SIGTERM or Ctrl-C. Exit status 2 means a bad setting, 1 a
- * failed start.
+ * failed start. The {@code bench} and {@code stream} subcommands are clients of a server.
  */
-public final class StreamingServerMain {
+@Command(name = "streaming-app", mixinStandardHelpOptions = true, versionProvider = StreamingServerMain.Version.class,
+        subcommands = {BenchCommand.class, StreamCommand.class},
+        description = {"Runs the streaming inference server, configured from STREAM_* environment variables"
+                + " (see docs/operations.md).", "With a subcommand, runs that client instead."})
+public final class StreamingServerMain implements Callable<Integer> {
 
-    private StreamingServerMain() {
+    StreamingServerMain() {
+    }
+
+    /** The jar's version, for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = StreamingServerMain.class.getPackage().getImplementationVersion();
+            return new String[] {"streaming-app " + (version == null ? "(development build)" : version)};
+        }
     }
 
     private static boolean isLoopback(String host) {
@@ -22,16 +40,24 @@ public final class StreamingServerMain {
     }
 
     /**
-     * @param args ignored; configuration comes from the environment
+     * @param args none to run the server (configured from the environment), or a subcommand
      */
     public static void main(String[] args) {
+        int status = new CommandLine(new StreamingServerMain()).execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the server until SIGTERM or Ctrl-C. */
+    @Override
+    public Integer call() {
         ServerSettings settings;
         try {
             settings = EnvironmentConfig.parse(System.getenv());
         } catch (ConfigurationException e) {
             System.err.println("configuration error: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         // read by logback.xml; set before the first logger is created
         System.setProperty("stream.log.format", settings.logFormat());
@@ -45,15 +71,13 @@ public final class StreamingServerMain {
             server = StreamingServer.start(settings);
         } catch (ConfigurationException e) {
             System.err.println("configuration error: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         } catch (UncheckedIOException e) {
             log.atError().setMessage("startup_failed")
                     .addKeyValue("event", "startup_failed")
                     .addKeyValue("reason", "cannot listen: " + e.getCause().getMessage())
                     .log();
-            System.exit(1);
-            return;
+            return 1;
         }
         log.atInfo().setMessage("server_started")
                 .addKeyValue("event", "server_started")
@@ -96,5 +120,6 @@ public final class StreamingServerMain {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return 0;
     }
 }
