@@ -43,10 +43,15 @@ public final class StreamingServerMain implements Callable<Integer> {
      * @param args none to run the server (configured from the environment), or a subcommand
      */
     public static void main(String[] args) {
-        int status = new CommandLine(new StreamingServerMain()).execute(args);
+        int status = commandLine().execute(args);
         if (status != 0) {
             System.exit(status);
         }
+    }
+
+    /** @return the command line: the server, with the {@code bench} and {@code stream} subcommands */
+    public static CommandLine commandLine() {
+        return new CommandLine(new StreamingServerMain());
     }
 
     /** Runs the server until SIGTERM or Ctrl-C. */

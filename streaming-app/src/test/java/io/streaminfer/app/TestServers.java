@@ -4,18 +4,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Starts the real app on 127.0.0.1 and an ephemeral port, with settings from environment-style maps. */
-final class TestServers {
+public final class TestServers {
 
     private TestServers() {
     }
 
-    static StreamingServer start(ServerSettings.Transport transport, Map<String, String> overrides) {
+    public static StreamingServer start(ServerSettings.Transport transport, Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>(overrides);
         env.put("STREAM_SERVER", transport.name().toLowerCase(java.util.Locale.ROOT));
         return start(env);
     }
 
-    static StreamingServer start(Map<String, String> overrides) {
+    public static StreamingServer start(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
         env.put("STREAM_HOST", "127.0.0.1");
         env.put("STREAM_PORT", "0");
@@ -26,7 +26,7 @@ final class TestServers {
         return StreamingServer.start(EnvironmentConfig.parse(env));
     }
 
-    static StreamingServer start() {
+    public static StreamingServer start() {
         return start(Map.of());
     }
 }

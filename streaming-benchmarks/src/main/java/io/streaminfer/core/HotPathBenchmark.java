@@ -24,6 +24,7 @@ public class HotPathBenchmark {
     private final JsonMessageCodec codec = new JsonMessageCodec();
     private byte[] jpeg;
     private ServerMessage result;
+    private ServerMessage twentyDetections;
 
     @Setup
     public void setUp() {
@@ -33,6 +34,19 @@ public class HotPathBenchmark {
                 "detections", List.of(new Detection(392, 152, 232, 232, "qr", 1.0,
                         Map.of("text", "https://example.org/streaming/camera-7", "format", "qr_code")).toMap()),
                 "timings_ms", Map.of("qr", 12.5, "decode", 4.2))));
+        List<Map<String, Object>> detections = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            detections.add(new Detection(17 * i, 11 * i, 64, 48, i % 2 == 0 ? "person" : "car", 0.5 + i / 50.0,
+                    Map.of()).toMap());
+        }
+        twentyDetections = new ServerMessage.FrameResult(42, InferenceResult.of(Map.of(
+                "width", 640, "height", 480, "detections", detections,
+                "timings_ms", Map.of("decode", 0.54, "onnx", 38.2))));
+    }
+
+    @Benchmark
+    public String encodeResultWith20Detections() {
+        return codec.encode(twentyDetections);
     }
 
     @Benchmark

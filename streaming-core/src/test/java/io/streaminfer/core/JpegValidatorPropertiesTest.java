@@ -87,6 +87,23 @@ class JpegValidatorPropertiesTest {
         assertThat(verdict(data)).isIn(null, ErrorCode.INVALID_FRAME);
     }
 
+    @Property(tries = 500)
+    @Label("a start-of-image marker planted at any offset of the scan data is found (the scan reads eight bytes at a time)")
+    void markerInScanData(@ForAll("scanPositions") int position) {
+        byte[] data = REAL.clone();
+        data[position] = (byte) 0xFF;
+        data[position + 1] = (byte) 0xD8;
+
+        assertThat(verdict(data)).isEqualTo(ErrorCode.INVALID_FRAME);
+    }
+
+    @Provide
+    Arbitrary<Integer> scanPositions() {
+        int scanData = TestJpegs.markerOffset(REAL, 0xDA) + 2 + (((REAL[TestJpegs.markerOffset(REAL, 0xDA) + 2] & 0xFF) << 8)
+                | (REAL[TestJpegs.markerOffset(REAL, 0xDA) + 3] & 0xFF));
+        return Arbitraries.integers().between(scanData, REAL.length - 4);
+    }
+
     @Provide
     Arbitrary<Integer> cuts() {
         return Arbitraries.integers().between(0, REAL.length - 1);

@@ -132,8 +132,10 @@ public final class BenchCommand implements Callable<Integer> {
             ServerCpu cpu = serverPid == null ? null : new ServerCpu(serverPid);
             pauseUntil(window.start());
             long cpuBefore = cpu == null ? 0 : cpu.micros();
+            long clientCpuBefore = clientCpuMicros();
             pauseUntil(window.end());
             long cpuAfter = cpu == null ? 0 : cpu.micros();
+            long clientCpu = clientCpuMicros() - clientCpuBefore;
             running = false;
             long drainEnd = System.nanoTime() + drain.toNanos();
             while (System.nanoTime() < drainEnd && all.stream().anyMatch(s -> !s.isClosed() && s.waitingForAnswers())) {
@@ -143,7 +145,8 @@ public final class BenchCommand implements Callable<Integer> {
             List<BenchSession.Counts> counts = all.stream().filter(s -> s.socket() != null).map(BenchSession::counts).toList();
             long answers = counts.stream().mapToLong(c -> c.results() + c.dropped() + c.failed()).sum();
             Double cpuPerAnswer = cpu == null || answers == 0 ? null : (double) (cpuAfter - cpuBefore) / answers;
-            BenchReport report = BenchReport.of(mode(), sessions, connected, closedEarly, duration, counts, cpuPerAnswer);
+            BenchReport report = BenchReport.of(mode(), sessions, connected, closedEarly, duration, counts, cpuPerAnswer,
+                    answers == 0 || clientCpu < 0 ? null : (double) clientCpu / answers);
             spec.commandLine().getOut().print(json ? report.toJson() + System.lineSeparator() : report.toTable());
             spec.commandLine().getOut().flush();
             return 0;
@@ -248,6 +251,12 @@ public final class BenchCommand implements Callable<Integer> {
             Camera camera = new Camera(all.get(i), scheduler, window.end());
             camera.schedule(start + period * i / all.size());
         }
+    }
+
+    /** @return this process' CPU time in microseconds, or -1 where the JVM cannot tell */
+    private static long clientCpuMicros() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() / 1000 : -1;
     }
 
     private static void pauseUntil(long nanos) throws InterruptedException {

@@ -36,6 +36,7 @@ import java.util.Locale;
  * @param lastThirdP50Ms  median latency of frames sent in the last third
  * @param fairness        results per second per session, of the sessions open to the end
  * @param serverCpuMicrosPerAnswer the server process' CPU time per answer, or null when not measured
+ * @param clientCpuMicrosPerAnswer this load generator's CPU time per answer (it shares the machine)
  * @param lastError       one error seen, for the curious, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,7 +44,7 @@ record BenchReport(String mode, int sessions, int connected, int closedEarly, do
                    long sent, long results, long dropped, long failed, long unanswered, long errors, long slowDowns,
                    double answersPerSecond, double resultsPerSecond, Latency latencyMs,
                    double firstThirdP50Ms, double lastThirdP50Ms, Fairness fairness,
-                   Double serverCpuMicrosPerAnswer, String lastError) {
+                   Double serverCpuMicrosPerAnswer, Double clientCpuMicrosPerAnswer, String lastError) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -70,7 +71,8 @@ record BenchReport(String mode, int sessions, int connected, int closedEarly, do
     }
 
     static BenchReport of(String mode, int sessions, int connected, int closedEarly, Duration window,
-                          List<BenchSession.Counts> all, Double serverCpuMicrosPerAnswer) {
+                          List<BenchSession.Counts> all, Double serverCpuMicrosPerAnswer,
+                          Double clientCpuMicrosPerAnswer) {
         double seconds = window.toNanos() / 1e9;
         Histogram latency = new Histogram(BenchSession.HIGHEST_MICROS, 3);
         Histogram first = new Histogram(BenchSession.HIGHEST_MICROS, 3);
@@ -103,7 +105,8 @@ record BenchReport(String mode, int sessions, int connected, int closedEarly, do
         return new BenchReport(mode, sessions, connected, closedEarly, round(seconds), sent, results, dropped, failed,
                 unanswered, errors, slowDowns, round((results + dropped + failed) / seconds), round(results / seconds),
                 Latency.of(latency), ms(first.getValueAtPercentile(50)), ms(last.getValueAtPercentile(50)),
-                fairness(rates), serverCpuMicrosPerAnswer == null ? null : round(serverCpuMicrosPerAnswer), lastError);
+                fairness(rates), serverCpuMicrosPerAnswer == null ? null : round(serverCpuMicrosPerAnswer),
+                clientCpuMicrosPerAnswer == null ? null : round(clientCpuMicrosPerAnswer), lastError);
     }
 
     private static Fairness fairness(List<Double> rates) {
@@ -157,6 +160,9 @@ record BenchReport(String mode, int sessions, int connected, int closedEarly, do
                 + ", max " + fmt(fairness.max()) + ", worst deviation " + fmt(fairness.maxDeviationPct()) + " %");
         if (serverCpuMicrosPerAnswer != null) {
             row(out, "server CPU", fmt(serverCpuMicrosPerAnswer) + " µs per answer");
+        }
+        if (clientCpuMicrosPerAnswer != null) {
+            row(out, "client CPU", fmt(clientCpuMicrosPerAnswer) + " µs per answer (this load generator)");
         }
         if (lastError != null) {
             row(out, "an error", lastError);

@@ -5,6 +5,10 @@ import io.streaminfer.core.FrameInfo;
 import io.streaminfer.core.FrameRejectedException;
 import io.streaminfer.core.FrameValidator;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Checks a JPEG's structure without decoding it: SOI first, EOI last, and every marker
  * segment in between with a length that stays inside the data, a start-of-frame before the
@@ -14,6 +18,7 @@ import io.streaminfer.core.FrameValidator;
  */
 public final class JpegStructureValidator implements FrameValidator {
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final int MARKER = 0xFF;
     private static final int SOI = 0xD8;
     private static final int EOI = 0xD9;
@@ -120,7 +125,7 @@ public final class JpegStructureValidator implements FrameValidator {
         int last = data.length - 1;
         while (pos < last) {
             if (data[pos] != (byte) MARKER) {
-                pos++;
+                pos = nextFF(data, pos + 1, last);
                 continue;
             }
             int next = u(data, pos + 1);
@@ -131,6 +136,26 @@ public final class JpegStructureValidator implements FrameValidator {
             } else {
                 return pos;
             }
+        }
+        return pos;
+    }
+
+    /**
+     * The first position at or after {@code from} (and before {@code end}) holding 0xFF, or
+     * {@code end}. Scan data is most of a frame and 0xFF is rare in it (it is always stuffed),
+     * so this tests eight bytes at a time: a byte is 0xFF exactly when its complement is zero.
+     */
+    private static int nextFF(byte[] data, int from, int end) {
+        int pos = from;
+        while (pos + Long.BYTES <= end) {
+            long inverted = ~(long) LONGS.get(data, pos);
+            if (((inverted - 0x0101010101010101L) & ~inverted & 0x8080808080808080L) != 0) {
+                break; // one of these eight is 0xFF: find it byte by byte
+            }
+            pos += Long.BYTES;
+        }
+        while (pos < end && data[pos] != (byte) MARKER) {
+            pos++;
         }
         return pos;
     }
