@@ -21,6 +21,9 @@ import java.util.regex.Pattern;
  */
 final class PipelinesFile {
 
+    /** Turns a step's JSON parameters into plain values (maps, lists, strings, numbers) for extensions. */
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_VALUES = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -94,13 +97,30 @@ final class PipelinesFile {
             // an unavailable step is never instantiated: its pipeline refuses sessions with the reason
             suppliers.add(problem.isPresent() ? () -> {
                 throw new IllegalStateException(problem.get());
-            } : type.get().factory().apply(params));
+            } : build(type.get(), params, stepWhere + " '" + name + "'"));
         }
         return new PipelineDefinition(id, names, resultKeys, suppliers, unavailable);
     }
 
+    private static Supplier<Step> build(StepType type, StepParams params, String where) {
+        try {
+            return type.factory().apply(params);
+        } catch (IllegalArgumentException e) {
+            throw new PipelineFileException(where + ": " + e.getMessage());
+        }
+    }
+
     private static StepParams params(JsonNode stepNode, StepType type, String where) {
         Map<String, Object> values = new HashMap<>();
+        if (type.openParams()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = stepNode.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!"step".equals(field.getKey())) {
+                    values.put(field.getKey(), JSON_VALUES.convertValue(field.getValue(), Object.class));
+                }
+            }
+            return new StepParams(java.util.Collections.unmodifiableMap(values));
+        }
         for (Iterator<Map.Entry<String, JsonNode>> it = stepNode.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             if ("step".equals(field.getKey())) {

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.nio.file.Path;
 
-/** Every step a pipelines file may use, with its parameters. */
+/** Every step a pipelines file may use, with its parameters: the built-in ones, then the {@link StepFactory} extensions. */
 final class StepCatalog {
 
     private static final Function<StepParams, Optional<String>> ALWAYS = p -> Optional.empty();
@@ -40,6 +40,14 @@ final class StepCatalog {
         add(faces());
         add(ocr());
         add(onnx());
+        ExtensionSteps.discover(extensionLoader(), List.copyOf(types.keySet()))
+                .values().forEach(factory -> add(StepType.extension(factory)));
+    }
+
+    /** Extensions come from the context class loader (an application server's), else from ours. */
+    private static ClassLoader extensionLoader() {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        return context != null ? context : StepCatalog.class.getClassLoader();
     }
 
     private static StepType faces() {

@@ -13,9 +13,21 @@ import java.util.function.Supplier;
  * @param params       the parameters it accepts
  * @param availability why it cannot run here with these parameters, or empty when it can
  * @param factory      makes, from checked parameters, a supplier of per-session instances
+ * @param openParams   whether any parameter is passed through unchecked (an extension checks its own)
  */
 record StepType(String name, List<ParamSpec> params, Function<StepParams, Optional<String>> availability,
-                Function<StepParams, Supplier<Step>> factory) {
+                Function<StepParams, Supplier<Step>> factory, boolean openParams) {
+
+    StepType(String name, List<ParamSpec> params, Function<StepParams, Optional<String>> availability,
+             Function<StepParams, Supplier<Step>> factory) {
+        this(name, params, availability, factory, false);
+    }
+
+    /** A step added by a {@link StepFactory} on the class path. */
+    static StepType extension(StepFactory factory) {
+        return new StepType(factory.name(), List.of(), p -> factory.unavailableReason(p.values()),
+                p -> ExtensionSteps.adapt(factory.create(p.values())), true);
+    }
 
     StepType {
         params = List.copyOf(params);
@@ -25,7 +37,7 @@ record StepType(String name, List<ParamSpec> params, Function<StepParams, Option
     }
 
     StepType withAvailability(Function<StepParams, Optional<String>> check) {
-        return new StepType(name, params, check, factory);
+        return new StepType(name, params, check, factory, openParams);
     }
 
     Optional<ParamSpec> param(String paramName) {

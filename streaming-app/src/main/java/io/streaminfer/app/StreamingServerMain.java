@@ -1,6 +1,7 @@
 package io.streaminfer.app;
 
 import io.streaminfer.app.cli.BenchCommand;
+import io.streaminfer.app.cli.HealthCommand;
 import io.streaminfer.app.cli.StreamCommand;
 import org.slf4j.Logger;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import java.util.concurrent.CountDownLatch;
  * failed start. The {@code bench} and {@code stream} subcommands are clients of a server.
  */
 @Command(name = "streaming-app", mixinStandardHelpOptions = true, versionProvider = StreamingServerMain.Version.class,
-        subcommands = {BenchCommand.class, StreamCommand.class},
+        subcommands = {BenchCommand.class, StreamCommand.class, HealthCommand.class},
         description = {"Runs the streaming inference server, configured from STREAM_* environment variables"
                 + " (see docs/operations.md).", "With a subcommand, runs that client instead."})
 public final class StreamingServerMain implements Callable<Integer> {

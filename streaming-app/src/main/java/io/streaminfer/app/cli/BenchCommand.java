@@ -34,6 +34,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final Duration QUIET_BEFORE_RAMP = Duration.ofSeconds(3);
     private static final double MIN_FPS = 0.5;
+    private static final int SESSIONS_PER_CLIENT = 64;
+    private static final int MAX_CLIENTS = 8;
 
     @Spec
     CommandSpec spec;
@@ -110,7 +112,11 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--frames: " + e.getMessage());
         }
         URI uri = URI.create(url + (url.getQuery() == null ? "?" : "&") + "pipeline_id=" + pipeline);
-        HttpClient client = HttpClient.newHttpClient();
+        // the JDK client does all I/O of its connections on one selector thread: spread large runs
+        List<HttpClient> clients = new ArrayList<>();
+        for (int i = 0; i < Math.min(MAX_CLIENTS, (sessions + SESSIONS_PER_CLIENT - 1) / SESSIONS_PER_CLIENT); i++) {
+            clients.add(HttpClient.newHttpClient());
+        }
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "bench-pacer");
             t.setDaemon(true);
@@ -118,7 +124,7 @@ public final class BenchCommand implements Callable<Integer> {
         });
         List<BenchSession> all = new ArrayList<>();
         try {
-            int connected = connect(client, uri, frameBytes, all);
+            int connected = connect(clients, uri, frameBytes, all);
             if (connected == 0) {
                 spec.commandLine().getErr().println("bench: no session could connect to " + uri);
                 return 1;
@@ -201,12 +207,12 @@ public final class BenchCommand implements Callable<Integer> {
                 : String.format(Locale.ROOT, "fps=%s%s", fps(), adaptive ? " adaptive" : "");
     }
 
-    private int connect(HttpClient client, URI uri, List<byte[]> frameBytes, List<BenchSession> all) {
+    private int connect(List<HttpClient> clients, URI uri, List<byte[]> frameBytes, List<BenchSession> all) {
         List<CompletableFuture<ClientSocket>> handshakes = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             BenchSession session = new BenchSession(i, frameBytes, System::nanoTime);
             all.add(session);
-            handshakes.add(ClientSocket.open(client, uri, token, connectTimeout, text -> {
+            handshakes.add(ClientSocket.open(clients.get(i % clients.size()), uri, token, connectTimeout, text -> {
                 if (session.onAnswer(text) && running && pace.inFlight != null) {
                     session.send(System.nanoTime());
                 }

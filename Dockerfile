@@ -1,0 +1,39 @@
+# The standalone server as a container image.
+#
+#   ./mvnw -B -q -DskipTests package
+#   docker build -t streaminfer/server .
+#   docker run --rm -p 8080:8080 -p 127.0.0.1:9090:9090 streaminfer/server
+#
+# JRE_IMAGE is any image with a Java 17+ runtime whose `java` is on the PATH (the default is the
+# Eclipse Temurin JRE). docker/local-base/build.sh makes one FROM scratch with jlink, for
+# machines that reach no registry (our CI does that).
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+FROM ${JRE_IMAGE}
+
+# the jar and its libraries, as `./mvnw package` lays them out
+COPY streaming-app/target/lib/ /opt/streaming/lib/
+COPY streaming-app/target/streaming-app.jar /opt/streaming/streaming-app.jar
+
+# Listen on every interface of the container; the management port should stay unpublished or
+# private (metrics, sessions). The grace period is shorter than `docker stop`'s default 10 s
+# before SIGKILL, so frames in flight are answered and sessions get 1001 first; raise both
+# together (docker stop -t, Kubernetes terminationGracePeriodSeconds).
+ENV STREAM_HOST=0.0.0.0 \
+    STREAM_PORT=8080 \
+    STREAM_MANAGEMENT_PORT=9090 \
+    STREAM_SHUTDOWN_GRACE_S=8 \
+    STREAM_LOG_FORMAT=json \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+
+# any non-root uid works; numeric, so base images without /etc/passwd work too
+USER 10001:10001
+WORKDIR /tmp
+EXPOSE 8080 9090
+
+# no curl needed: the app asks its own /health
+HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["java", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", "/opt/streaming/streaming-app.jar", "health"]
+
+# SIGTERM starts the graceful shutdown (the JVM's shutdown hook)
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["java", "-jar", "/opt/streaming/streaming-app.jar"]
