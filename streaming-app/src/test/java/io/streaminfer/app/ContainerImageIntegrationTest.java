@@ -1,0 +1,158 @@
+package io.streaminfer.app;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import io.streaminfer.tck.ProtocolClient;
+import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.tck.StreamingProtocolCompatibilityKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The repository's Dockerfile, built and run with Testcontainers: the wire protocol kit against
+ * the container, its metrics, its health check, and a graceful stop that closes a live session
+ * with 1001. No registry is reachable here, so the JRE base image is made locally
+ * ({@code docker/local-base/build.sh}, a jlink runtime FROM scratch). The container uses the
+ * host's network, so all traffic stays on 127.0.0.1. Skipped, with the reason, where no Docker
+ * engine runs; {@code .ci/run} installs and starts one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
+
+    private static final String BASE_IMAGE = "streaminfer/jre-local:17";
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    private static final ConcurrentLinkedQueue<String> LOGS = new ConcurrentLinkedQueue<>();
+    private static GenericContainer<?> container;
+    private static int port;
+    private static int managementPort;
+
+    @BeforeAll
+    static void startContainer() throws Exception {
+        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                "no Docker engine is running (apt-get install docker.io, then start dockerd); .ci/run does both");
+        Path jar = ROOT.resolve("streaming-app/target/streaming-app.jar");
+        Assumptions.assumeTrue(Files.exists(jar), "the app jar is not built: run the package phase first");
+        ensureBaseImage();
+        port = freePort();
+        managementPort = freePort();
+        ImageFromDockerfile image = new ImageFromDockerfile("streaminfer/server-it", true)
+                .withFileFromPath("Dockerfile", ROOT.resolve("Dockerfile"))
+                .withFileFromPath("streaming-app/target/streaming-app.jar", jar)
+                .withFileFromPath("streaming-app/target/lib", ROOT.resolve("streaming-app/target/lib"))
+                .withBuildArg("JRE_IMAGE", BASE_IMAGE);
+        container = new GenericContainer<>(image)
+                .withNetworkMode("host")
+                .withEnv("STREAM_HOST", "127.0.0.1")
+                .withEnv("STREAM_PORT", Integer.toString(port))
+                .withEnv("STREAM_MANAGEMENT_PORT", Integer.toString(managementPort))
+                .withEnv("STREAM_MAX_SESSIONS_PER_CLIENT", "64")
+                .withLogConsumer((OutputFrame frame) -> LOGS.add(frame.getUtf8String()))
+                .waitingFor(Wait.forLogMessage(".*\"server_started\".*", 1).withStartupTimeout(Duration.ofSeconds(90)));
+        container.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/ready").statusCode() == 200);
+    }
+
+    @AfterAll
+    static void removeContainer() {
+        if (container != null) {
+            container.stop();
+        }
+    }
+
+    /** Builds the local JRE base image once per machine (a registry would serve eclipse-temurin instead). */
+    private static void ensureBaseImage() throws IOException, InterruptedException {
+        DockerClient docker = DockerClientFactory.instance().client();
+        try {
+            docker.inspectImageCmd(BASE_IMAGE).exec();
+            return;
+        } catch (NotFoundException e) {
+            // not built yet on this machine: build it below
+        }
+        Process build = new ProcessBuilder("bash", ROOT.resolve("docker/local-base/build.sh").toString(), BASE_IMAGE)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(build.waitFor(5, TimeUnit.MINUTES)).as("docker/local-base/build.sh finished").isTrue();
+        assertThat(build.exitValue()).as("docker/local-base/build.sh exit status").isZero();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    protected URI streamUri() {
+        return URI.create("ws://127.0.0.1:" + port + "/ws/video/stream");
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("the container runs as a non-root user and reports its sessions and frames in /metrics")
+    void metricsAndUser() throws Exception {
+        try (ProtocolClient client = ProtocolClient.connect(URI.create(streamUri() + "?pipeline_id=noop"))) {
+            client.sendBinary(SampleFrames.coffee());
+            assertThat(client.next().has("result")).isTrue();
+            PrometheusText metrics = new PrometheusText(get("/metrics").body());
+            assertThat(metrics.value("stream_sessions_active{pipeline=\"noop\"}")).isGreaterThanOrEqualTo(1);
+            assertThat(metrics.value("stream_frames_processed_total{pipeline=\"noop\"}")).isGreaterThanOrEqualTo(1);
+        }
+        assertThat(container.getCurrentContainerInfo().getConfig().getUser()).isEqualTo("10001:10001");
+        assertThat(container.execInContainer("java", "-XshowSettings:properties", "-version").getStderr())
+                .contains("user.dir = /tmp").doesNotContain("user.name = root");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("Docker's HEALTHCHECK, which runs the app's own health command, reports healthy")
+    void healthCheck() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> "healthy".equals(
+                container.getCurrentContainerInfo().getState().getHealth().getStatus()));
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE)
+    @DisplayName("docker stop sends SIGTERM: a live session is closed with 1001 and the server stops gracefully")
+    void gracefulStop() throws Exception {
+        try (ProtocolClient client = ProtocolClient.connect(URI.create(streamUri() + "?pipeline_id=noop"))) {
+            client.sendBinary(SampleFrames.coffee());
+            assertThat(client.next().has("result")).isTrue();
+
+            DockerClientFactory.instance().client().stopContainerCmd(container.getContainerId()).withTimeout(15).exec();
+
+            assertThat(client.awaitClose()).isEqualTo(1001);
+        }
+        assertThat(String.join("", LOGS)).contains("\"server_stopping\"").contains("\"graceful\":true");
+    }
+}
