@@ -34,6 +34,8 @@ EXPOSE 8080 9090
 HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
     CMD ["java", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", "/opt/streaming/streaming-app.jar", "health"]
 
-# SIGTERM starts the graceful shutdown (the JVM's shutdown hook)
+# SIGTERM starts the graceful shutdown (the JVM's shutdown hook). /opt/streaming/ext/ is for your
+# own pipeline steps (jars with a StepFactory, see docs/embedding.md): COPY them there.
 STOPSIGNAL SIGTERM
-ENTRYPOINT ["java", "-jar", "/opt/streaming/streaming-app.jar"]
+ENTRYPOINT ["java", "-cp", "/opt/streaming/streaming-app.jar:/opt/streaming/lib/*:/opt/streaming/ext/*", \
+            "io.streaminfer.app.StreamingServerMain"]
