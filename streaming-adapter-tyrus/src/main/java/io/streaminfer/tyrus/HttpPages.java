@@ -7,7 +7,6 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.ServerConfiguration;
 
-import java.util.Optional;
 
 /** {@link HttpContent} on Grizzly: plain HTTP next to the WebSocket endpoint. */
 final class HttpPages extends HttpHandler {
@@ -29,21 +28,25 @@ final class HttpPages extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws Exception {
-        HttpContent.SECURITY_HEADERS.forEach(response::setHeader);
-        if (!HttpContent.readOnly(request.getMethod().getMethodString())) {
-            response.setStatus(405);
-            response.setHeader("Allow", "GET, HEAD");
-            return;
-        }
-        Optional<HttpContent.Page> page = content.resolve(request.getRequestURI());
-        if (page.isEmpty()) {
-            response.sendError(404);
-            return;
-        }
-        response.setContentType(page.get().contentType());
-        response.setContentLength(page.get().body().length);
-        if (!"HEAD".equals(request.getMethod().getMethodString())) {
-            response.getOutputStream().write(page.get().body());
-        }
+        content.serve(request.getMethod().getMethodString(), request.getRequestURI(), new HttpContent.Response() {
+            @Override
+            public void header(String name, String value) {
+                response.setHeader(name, value);
+            }
+
+            @Override
+            public void error(int status) throws java.io.IOException {
+                response.sendError(status);
+            }
+
+            @Override
+            public void page(String contentType, byte[] body, boolean withBody) throws java.io.IOException {
+                response.setContentType(contentType);
+                response.setContentLength(body.length);
+                if (withBody) {
+                    response.getOutputStream().write(body);
+                }
+            }
+        });
     }
 }

@@ -113,6 +113,53 @@ public final class HttpContent {
     }
 
     /**
+     * Answers one request: the security headers always, 405 for other methods than GET and HEAD,
+     * 404 for unknown paths, else the page (its body left out for HEAD).
+     *
+     * @param method   the request's method
+     * @param path     the request path, without the query
+     * @param response the container's response
+     * @throws IOException when the body cannot be written
+     */
+    public void serve(String method, String path, Response response) throws IOException {
+        SECURITY_HEADERS.forEach(response::header);
+        if (!readOnly(method)) {
+            response.header("Allow", "GET, HEAD");
+            response.error(405);
+            return;
+        }
+        Optional<Page> page = resolve(path);
+        if (page.isEmpty()) {
+            response.error(404);
+            return;
+        }
+        response.page(page.get().contentType(), page.get().body(), !"HEAD".equals(method));
+    }
+
+    /** What {@link #serve} needs of a container's response. */
+    public interface Response {
+        /**
+         * @param name  a header name
+         * @param value its value
+         */
+        void header(String name, String value);
+
+        /**
+         * @param status an error status, sent with the container's error body
+         * @throws IOException when it cannot be sent
+         */
+        void error(int status) throws IOException;
+
+        /**
+         * @param contentType the {@code Content-Type}
+         * @param body        the bytes ({@code Content-Length} is their length)
+         * @param withBody    false for HEAD: headers only
+         * @throws IOException when it cannot be written
+         */
+        void page(String contentType, byte[] body, boolean withBody) throws IOException;
+    }
+
+    /**
      * One answer.
      *
      * @param contentType its {@code Content-Type}

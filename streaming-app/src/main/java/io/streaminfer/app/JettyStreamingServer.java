@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code STREAM_SERVER=jetty}: the very same {@link StreamEndpoint} hosted by Jetty 12
@@ -193,22 +192,26 @@ final class JettyStreamingServer implements StreamTransport {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            HttpContent.SECURITY_HEADERS.forEach(response::setHeader);
-            if (!HttpContent.readOnly(request.getMethod())) {
-                response.setHeader("Allow", "GET, HEAD");
-                response.sendError(405);
-                return;
-            }
-            Optional<HttpContent.Page> page = content.resolve(request.getRequestURI());
-            if (page.isEmpty()) {
-                response.sendError(404);
-                return;
-            }
-            response.setContentType(page.get().contentType());
-            response.setContentLength(page.get().body().length);
-            if (!"HEAD".equals(request.getMethod())) {
-                response.getOutputStream().write(page.get().body());
-            }
+            content.serve(request.getMethod(), request.getRequestURI(), new HttpContent.Response() {
+                @Override
+                public void header(String name, String value) {
+                    response.setHeader(name, value);
+                }
+
+                @Override
+                public void error(int status) throws IOException {
+                    response.sendError(status);
+                }
+
+                @Override
+                public void page(String contentType, byte[] body, boolean withBody) throws IOException {
+                    response.setContentType(contentType);
+                    response.setContentLength(body.length);
+                    if (withBody) {
+                        response.getOutputStream().write(body);
+                    }
+                }
+            });
         }
     }
 }

@@ -3,6 +3,7 @@ package io.streaminfer.app.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,9 +41,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/ws/video/stream",
-            description = "the stream endpoint (default: ${DEFAULT-VALUE})")
-    URI url;
+    @Mixin
+    ServerTarget server = new ServerTarget();
 
     @Option(names = {"-p", "--pipeline"}, defaultValue = "noop", description = "pipeline_id (default: ${DEFAULT-VALUE})")
     String pipeline;
@@ -85,9 +85,6 @@ public final class BenchCommand implements Callable<Integer> {
             + "3 s without one (with --fps)")
     boolean adaptive;
 
-    @Option(names = "--token", description = "sent as 'Authorization: Bearer <token>'")
-    String token;
-
     @Option(names = "--server-pid", description = "the server's process id on this machine: report its CPU time per answer"
             + " (from /proc)")
     Long serverPid;
@@ -105,13 +102,13 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClientLogging.toStandardError();
         validate();
+        URI uri = server.streamUri(spec.commandLine(), pipeline);
         List<byte[]> frameBytes;
         try {
             frameBytes = FrameFiles.load(frames);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--frames: " + e.getMessage());
         }
-        URI uri = URI.create(url + (url.getQuery() == null ? "?" : "&") + "pipeline_id=" + pipeline);
         // the JDK client does all I/O of its connections on one selector thread: spread large runs
         List<HttpClient> clients = new ArrayList<>();
         for (int i = 0; i < Math.min(MAX_CLIENTS, (sessions + SESSIONS_PER_CLIENT - 1) / SESSIONS_PER_CLIENT); i++) {
@@ -165,9 +162,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate() {
         CommandLine cl = spec.commandLine();
-        if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
-            throw new ParameterException(cl, "--url must start with ws:// or wss://, got '" + url + "'");
-        }
         if (sessions < 1 || sessions > 100_000) {
             throw new ParameterException(cl, "--sessions must be between 1 and 100000, got " + sessions);
         }
@@ -185,9 +179,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (warmup.isNegative() || drain.isNegative()) {
             throw new ParameterException(cl, "--warmup and --drain must not be negative");
-        }
-        if (pipeline.isBlank() || !pipeline.matches("[A-Za-z0-9_.-]+")) {
-            throw new ParameterException(cl, "--pipeline must be a pipeline id (letters, digits, _ . -), got '" + pipeline + "'");
         }
         if (serverPid != null && !Files.isReadable(Path.of("/proc", serverPid.toString(), "stat"))) {
             throw new ParameterException(cl, "--server-pid " + serverPid + ": no such process on this machine (/proc/"
@@ -212,7 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < sessions; i++) {
             BenchSession session = new BenchSession(i, frameBytes, System::nanoTime);
             all.add(session);
-            handshakes.add(ClientSocket.open(clients.get(i % clients.size()), uri, token, connectTimeout, text -> {
+            handshakes.add(ClientSocket.open(clients.get(i % clients.size()), uri, server.token, connectTimeout, text -> {
                 if (session.onAnswer(text) && running && pace.inFlight != null) {
                     session.send(System.nanoTime());
                 }

@@ -1,6 +1,7 @@
 package io.streaminfer.app.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,9 +38,8 @@ public final class StreamCommand implements Callable<Integer> {
             description = "a folder of .jpg files, an MJPEG file, or an http:// URL serving multipart/x-mixed-replace")
     String source;
 
-    @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/ws/video/stream",
-            description = "the stream endpoint (default: ${DEFAULT-VALUE})")
-    URI url;
+    @Mixin
+    ServerTarget server = new ServerTarget();
 
     @Option(names = {"-p", "--pipeline"}, required = true, description = "pipeline_id")
     String pipeline;
@@ -54,9 +54,6 @@ public final class StreamCommand implements Callable<Integer> {
             description = "how long to wait for the last answers (default: ${DEFAULT-VALUE})")
     Duration drain;
 
-    @Option(names = "--token", description = "sent as 'Authorization: Bearer <token>'")
-    String token;
-
     private final AtomicLong answered = new AtomicLong();
     private final AtomicInteger queuedSends = new AtomicInteger();
 
@@ -64,13 +61,13 @@ public final class StreamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ClientLogging.toStandardError();
         validate();
+        URI uri = server.streamUri(spec.commandLine(), pipeline);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         HttpClient client = HttpClient.newHttpClient();
-        URI uri = URI.create(url + (url.getQuery() == null ? "?" : "&") + "pipeline_id=" + pipeline);
         ClientSocket socket;
         try {
-            socket = ClientSocket.open(client, uri, token, Duration.ofSeconds(10), text -> {
+            socket = ClientSocket.open(client, uri, server.token, Duration.ofSeconds(10), text -> {
                 synchronized (out) {
                     out.println(text);
                     out.flush();
@@ -124,18 +121,11 @@ public final class StreamCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        if (!"ws".equals(url.getScheme()) && !"wss".equals(url.getScheme())) {
-            throw new ParameterException(spec.commandLine(), "--url must start with ws:// or wss://, got '" + url + "'");
-        }
         if (fps != null && (fps <= 0 || fps > 10_000 || fps.isNaN())) {
             throw new ParameterException(spec.commandLine(), "--fps must be above 0 and at most 10000, got " + fps);
         }
         if (maxFrames != null && maxFrames < 1) {
             throw new ParameterException(spec.commandLine(), "--max-frames must be at least 1, got " + maxFrames);
-        }
-        if (!pipeline.matches("[A-Za-z0-9_.-]+")) {
-            throw new ParameterException(spec.commandLine(), "--pipeline must be a pipeline id (letters, digits, _ . -), got '"
-                    + pipeline + "'");
         }
     }
 

@@ -29,7 +29,7 @@ class CommandLineOptionsTest {
         assertThat(bench.drain).isEqualTo(Duration.ofSeconds(3));
         assertThat(bench.adaptive).isTrue();
         assertThat(bench.json).isTrue();
-        assertThat(bench.token).isEqualTo("t0ken");
+        assertThat(bench.server.token).isEqualTo("t0ken");
     }
 
     @ParameterizedTest(name = "bench {0} -> {1}")
