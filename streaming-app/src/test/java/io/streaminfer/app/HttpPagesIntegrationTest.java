@@ -21,7 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @EnumSource(ServerSettings.Transport.class)
 class HttpPagesIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1 as browsers send it: the JDK client's default also offers an h2c upgrade, and
+     * Grizzly (the Tyrus runtime) answers requests with any Upgrade header without Content-Type.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Parameter
     ServerSettings.Transport transport;
