@@ -1,0 +1,81 @@
+package io.streaminfer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped deployment files agree with the server and with each other: probes on the
+ * management endpoints, grace periods that cover the graceful shutdown, selectors that select.
+ */
+class DeploymentManifestsTest {
+
+    private static final Path DEPLOY = Path.of("..", "docs", "deploy");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private static JsonNode manifest(String name) throws IOException {
+        return YAML.readTree(DEPLOY.resolve("k8s").resolve(name).toFile());
+    }
+
+    private static String env(JsonNode container, String name) {
+        for (JsonNode variable : container.path("env")) {
+            if (name.equals(variable.path("name").asText())) {
+                return variable.path("value").asText();
+            }
+        }
+        throw new AssertionError(name + " is not set in the Deployment");
+    }
+
+    @Test
+    @DisplayName("the Deployment probes /ready and /health, and its grace period covers preStop plus the server's shutdown grace")
+    void deploymentMatchesTheServer() throws IOException {
+        JsonNode pod = manifest("deployment.yaml").at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/ready");
+        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health");
+        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("management");
+        assertThat(container.path("ports").findValuesAsText("containerPort")).containsExactly("8080", "9090");
+        int grace = Integer.parseInt(env(container, "STREAM_SHUTDOWN_GRACE_S"));
+        int preStop = container.at("/lifecycle/preStop/sleep/seconds").asInt();
+        assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isGreaterThan(preStop + grace);
+        assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(10001);
+        EnvironmentConfig.parse(java.util.Map.of("STREAM_SHUTDOWN_GRACE_S", String.valueOf(grace),
+                "STREAM_WORKERS", env(container, "STREAM_WORKERS"), "STREAM_MAX_SESSIONS", env(container, "STREAM_MAX_SESSIONS")));
+    }
+
+    @Test
+    @DisplayName("the Service, autoscaler and disruption budget select the Deployment's pods")
+    void selectorsSelect() throws IOException {
+        JsonNode deployment = manifest("deployment.yaml");
+        JsonNode labels = deployment.at("/spec/template/metadata/labels");
+
+        assertThat(manifest("service.yaml").at("/spec/selector")).isEqualTo(labels);
+        assertThat(manifest("pdb.yaml").at("/spec/selector/matchLabels")).isEqualTo(labels);
+        assertThat(manifest("service.yaml").at("/spec/ports").findValuesAsText("targetPort")).containsExactly("stream", "management");
+        assertThat(manifest("hpa.yaml").at("/spec/scaleTargetRef/name").asText()).isEqualTo(deployment.at("/metadata/name").asText());
+        assertThat(manifest("hpa.yaml").at("/spec/minReplicas").asInt()).isGreaterThan(manifest("pdb.yaml").at("/spec/maxUnavailable").asInt());
+    }
+
+    @Test
+    @DisplayName("the Dockerfile runs as non-root, checks health, and stops within docker stop's 10 s")
+    void dockerfile() throws IOException {
+        String dockerfile = Files.readString(Path.of("..", "Dockerfile"));
+
+        assertThat(dockerfile).contains("USER 10001:10001", "STOPSIGNAL SIGTERM", "HEALTHCHECK", "\"health\"",
+                "ARG JRE_IMAGE=");
+        Matcher grace = Pattern.compile("STREAM_SHUTDOWN_GRACE_S=(\\d+)").matcher(dockerfile);
+        assertThat(grace.find()).isTrue();
+        assertThat(Integer.parseInt(grace.group(1))).isLessThan(10);
+    }
+}
