@@ -23,6 +23,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class EchoServer {
 
+    private static final System.Logger LOG = System.getLogger(EchoServer.class.getName());
+
     private EchoServer() {
     }
 
@@ -48,8 +50,7 @@ public final class EchoServer {
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 1 || !(args[0].equals("tyrus") || args[0].equals("jetty"))) {
-            System.err.println("usage: EchoServer tyrus|jetty [port]");
-            System.exit(2);
+            throw new IllegalArgumentException("usage: EchoServer tyrus|jetty [port]");
         }
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8090;
         CountDownLatch stopped = new CountDownLatch(1);
@@ -75,12 +76,12 @@ public final class EchoServer {
                 try {
                     jetty.stop();
                 } catch (Exception e) {
-                    System.err.println("jetty did not stop cleanly: " + e);
+                    LOG.log(System.Logger.Level.WARNING, "jetty did not stop cleanly: " + e);
                 }
                 stopped.countDown();
             }));
         }
-        System.err.println("echo (" + args[0] + ") on ws://127.0.0.1:" + port + "/ws/video/stream");
+        LOG.log(System.Logger.Level.INFO, "echo (" + args[0] + ") on ws://127.0.0.1:" + port + "/ws/video/stream");
         stopped.await();
     }
 }
