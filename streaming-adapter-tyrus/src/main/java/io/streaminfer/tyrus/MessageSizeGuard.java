@@ -9,7 +9,10 @@ import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.Writer;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -19,8 +22,9 @@ import java.nio.charset.StandardCharsets;
  * close 1009, a text message {@code invalid_message} and close 1003. Without it Tyrus buffers
  * a frame up to its incoming buffer and then closes with 1011 "Buffer overflow." instead.
  *
- * <p>Bytes are passed on unchanged; a refused message and the data frames after it are
- * dropped without being buffered, and only the client's close frame is still handed on.
+ * <p>Frames are passed on unmasked (Tyrus accepts unmasked frames and would otherwise unmask
+ * them one byte per call); a refused message and the data frames after it are dropped without
+ * being buffered, and only the client's close frame is still handed on.
  * Called by one Grizzly thread at a time per connection, as Tyrus' own read handler is.
  */
 final class MessageSizeGuard implements ReadHandler {
@@ -40,7 +44,12 @@ final class MessageSizeGuard implements ReadHandler {
     private final long textLimit;
     private final JsonMessageCodec codec;
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final byte[] header = new byte[MAX_HEADER];
+    private boolean masked;
+    private long maskWord;
+    private int maskPhase;
     private int headerLength;
     private long payloadLeft;
     private long messageBytes;
@@ -67,17 +76,20 @@ final class MessageSizeGuard implements ReadHandler {
             discard(data, data.position());
             return;
         }
-        int start = data.position();
-        int pos = start;
+        int pos = data.position();
         int end = data.limit();
+        // what Tyrus gets: the same frames, unmasked here (a word at a time) because Tyrus unmasks
+        // one byte per call, which was most of its CPU per frame; a header split across reads is
+        // held back until whole, so it can be rewritten without its masking key
+        ByteBuffer out = ByteBuffer.allocate(end - pos + MAX_HEADER);
         while (pos < end) {
             if (payloadLeft > 0) {
-                long skip = Math.min(payloadLeft, end - pos);
-                payloadLeft -= skip;
-                pos += (int) skip;
+                int step = (int) Math.min(payloadLeft, end - pos);
+                copyUnmasked(data, pos, step, out);
+                payloadLeft -= step;
+                pos += step;
                 continue;
             }
-            int headerStart = pos - headerLength;
             header[headerLength++] = data.get(pos++);
             int needed = headerSize();
             if (needed < 0 || headerLength < needed) {
@@ -86,16 +98,60 @@ final class MessageSizeGuard implements ReadHandler {
             long payload = payloadLength();
             headerLength = 0;
             if (!admit(payload)) {
-                forward(data, start, Math.max(start, headerStart));
+                handOn(out);
                 refuse();
                 payloadLeft = payload; // the refused frame's payload is skipped, never buffered
                 discardBudget = payload > Long.MAX_VALUE - DISCARD_SLACK ? Long.MAX_VALUE : payload + DISCARD_SLACK;
                 discard(data, pos);
                 return;
             }
+            masked = (header[1] & 0x80) != 0;
+            int keyAt = needed - 4;
+            out.put(header[0]).put((byte) (header[1] & 0x7F)).put(header, 2, (masked ? keyAt : needed) - 2);
+            if (masked) {
+                int key = ((header[keyAt] & 0xFF)) | ((header[keyAt + 1] & 0xFF) << 8)
+                        | ((header[keyAt + 2] & 0xFF) << 16) | ((header[keyAt + 3] & 0xFF) << 24);
+                maskWord = (key & 0xFFFFFFFFL) | ((long) key << 32);
+                maskPhase = 0;
+            }
             payloadLeft = payload;
         }
-        forward(data, start, end);
+        handOn(out);
+    }
+
+    /** Copies payload bytes to {@code out}, removing the frame's mask. */
+    private void copyUnmasked(ByteBuffer data, int from, int length, ByteBuffer out) {
+        int at = out.arrayOffset() + out.position();
+        ByteBuffer part = data.duplicate();
+        part.position(from).limit(from + length);
+        out.put(part);
+        if (!masked) {
+            return;
+        }
+        byte[] bytes = out.array();
+        int i = 0;
+        for (; i < length && maskPhase != 0; i++) {
+            bytes[at + i] ^= maskByte(maskPhase);
+            maskPhase = (maskPhase + 1) & 3;
+        }
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            LONGS.set(bytes, at + i, (long) LONGS.get(bytes, at + i) ^ maskWord);
+        }
+        for (; i < length; i++) {
+            bytes[at + i] ^= maskByte(maskPhase);
+            maskPhase = (maskPhase + 1) & 3;
+        }
+    }
+
+    private byte maskByte(int phase) {
+        return (byte) (maskWord >>> (8 * phase));
+    }
+
+    private void handOn(ByteBuffer out) {
+        out.flip();
+        if (out.hasRemaining()) {
+            delegate.handle(out);
+        }
     }
 
     /**
@@ -204,15 +260,6 @@ final class MessageSizeGuard implements ReadHandler {
             messageBytes = Long.MAX_VALUE;
         }
         return messageBytes <= (messageIsText ? textLimit : limit);
-    }
-
-    private void forward(ByteBuffer data, int from, int to) {
-        if (to <= from) {
-            return;
-        }
-        ByteBuffer slice = data.duplicate();
-        slice.position(from).limit(to);
-        delegate.handle(slice);
     }
 
     private void refuse() {

@@ -87,6 +87,40 @@ class MessageSizeGuardTest {
         return out.toByteArray();
     }
 
+    /** What Tyrus should get for a stream of masked client frames: each frame with its mask removed. */
+    private static byte[] unmasked(byte[] stream) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int pos = 0;
+        while (pos < stream.length) {
+            int lengthCode = stream[pos + 1] & 0x7F;
+            int extra = lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
+            long length = lengthCode < 126 ? lengthCode : 0;
+            for (int i = 0; i < extra; i++) {
+                length = (length << 8) | (stream[pos + 2 + i] & 0xFF);
+            }
+            out.write(stream[pos]);
+            out.write(stream[pos + 1] & 0x7F);
+            out.write(stream, pos + 2, extra);
+            int keyAt = pos + 2 + extra;
+            for (int i = 0; i < length; i++) {
+                out.write(stream[keyAt + 4 + i] ^ stream[keyAt + (i % 4)]);
+            }
+            pos = keyAt + 4 + (int) length;
+        }
+        return out.toByteArray();
+    }
+
+    /** A masked client frame with a real mask key over the given payload. */
+    private static byte[] maskedFrame(int firstByte, byte[] payload, byte[] key) {
+        byte[] zeroMasked = frame(firstByte, payload.length, payload.length);
+        int keyAt = zeroMasked.length - payload.length - 4;
+        System.arraycopy(key, 0, zeroMasked, keyAt, 4);
+        for (int i = 0; i < payload.length; i++) {
+            zeroMasked[keyAt + 4 + i] = (byte) (payload[i] ^ key[i % 4]);
+        }
+        return zeroMasked;
+    }
+
     private static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
@@ -96,15 +130,41 @@ class MessageSizeGuardTest {
     }
 
     @Test
-    @DisplayName("frames within the limit pass unchanged, whatever the chunking")
-    void passesFramesThroughUnchanged() {
+    @DisplayName("frames within the limit pass, unmasked, whatever the chunking")
+    void passesFramesThroughUnmasked() {
         byte[] stream = concat(frame(0x82, 500, 500), frame(0x82, LIMIT, LIMIT), frame(0x89, 3, 3), frame(0x82, 70, 70));
         for (int i = 0; i < stream.length; i += 7) {
             guard.handle(ByteBuffer.wrap(stream, i, Math.min(7, stream.length - i)));
         }
 
-        assertThat(forwarded.toByteArray()).isEqualTo(stream);
+        assertThat(forwarded.toByteArray()).isEqualTo(unmasked(stream));
         assertThat(closes).isEmpty();
+    }
+
+    @Test
+    @DisplayName("real mask keys are removed exactly, for every payload length and every way the bytes are split into reads")
+    void unmasksWithRealKeys() {
+        java.util.Random random = new java.util.Random(7);
+        for (int chunk = 1; chunk <= 23; chunk++) {
+            forwarded.reset();
+            MessageSizeGuard fresh = new MessageSizeGuard(
+                    data -> forwarded.write(data.array(), data.arrayOffset() + data.position(), data.remaining()),
+                    connection, LIMIT, 100, new JsonMessageCodec());
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            for (int length : new int[] {0, 1, 3, 7, 8, 9, 15, 16, 17, 125, 126, 127, 300, LIMIT}) {
+                byte[] payload = new byte[length];
+                random.nextBytes(payload);
+                byte[] key = new byte[4];
+                random.nextBytes(key);
+                stream.writeBytes(maskedFrame(0x82, payload, key));
+            }
+            byte[] bytes = stream.toByteArray();
+            for (int i = 0; i < bytes.length; i += chunk) {
+                fresh.handle(ByteBuffer.wrap(bytes, i, Math.min(chunk, bytes.length - i)));
+            }
+
+            assertThat(forwarded.toByteArray()).as("reads of %d bytes", chunk).isEqualTo(unmasked(bytes));
+        }
     }
 
     @Test
@@ -116,7 +176,7 @@ class MessageSizeGuardTest {
         guard.handle(ByteBuffer.wrap(concat(good, huge)));
         guard.handle(ByteBuffer.wrap(new byte[5000]));
 
-        assertThat(forwarded.toByteArray()).isEqualTo(good);
+        assertThat(forwarded.toByteArray()).isEqualTo(unmasked(good));
         assertThat(written).containsExactly("{\"error\":\"frame_too_large\",\"detail\":\"frame is 67108864 bytes;"
                 + " the limit is 1000 bytes\",\"frame_index\":2}", "close 1009");
         assertThat(closes).isEmpty(); // Tyrus closes when the client's close arrives
