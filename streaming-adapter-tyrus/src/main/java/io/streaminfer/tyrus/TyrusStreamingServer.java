@@ -25,7 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /**
  * The standalone server: the {@link StreamEndpoint} hosted by Tyrus on a Grizzly HTTP server
@@ -56,7 +55,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         this.requestedPort = b.port;
         this.container = new EmbeddedContainer(engine.config().maxFrameBytes(), b.access, b.maxPendingBytes);
         this.httpServer = new HttpServer();
-        this.pages = HttpContent.of(b.staticLoader, b.staticRoot, b.jsonEndpoints);
+        this.pages = b.content;
         this.access = b.access;
     }
 
@@ -198,9 +197,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         private int port = 8080;
         private AccessPolicy access = AccessPolicy.open();
         private long maxPendingBytes = 16L * 1024 * 1024;
-        private ClassLoader staticLoader;
-        private String staticRoot;
-        private final Map<String, Supplier<String>> jsonEndpoints = new java.util.LinkedHashMap<>();
+        private HttpContent content = HttpContent.none();
 
         private Builder(StreamEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -250,28 +247,14 @@ public final class TyrusStreamingServer implements AutoCloseable {
         }
 
         /**
-         * Serves read-only files from the class path under {@code /} on the WebSocket port (a web
-         * page for the stream, say), with a strict Content-Security-Policy.
+         * Plain HTTP on the WebSocket port next to the endpoint: read-only class path files (a web
+         * page for the stream, say) and JSON documents, with a strict Content-Security-Policy.
          *
-         * @param loader       where to find them
-         * @param resourceRoot the class path folder, e.g. {@code io/streaminfer/console/}
+         * @param pages what to serve (default: nothing, every path is 404)
          * @return this builder
          */
-        public Builder staticContent(ClassLoader loader, String resourceRoot) {
-            this.staticLoader = Objects.requireNonNull(loader, "loader");
-            this.staticRoot = Objects.requireNonNull(resourceRoot, "resourceRoot");
-            return this;
-        }
-
-        /**
-         * Answers {@code GET path} on the WebSocket port with a JSON document made on each request.
-         *
-         * @param path the exact path, e.g. {@code /api/pipelines}
-         * @param json makes the body
-         * @return this builder
-         */
-        public Builder jsonEndpoint(String path, Supplier<String> json) {
-            jsonEndpoints.put(Objects.requireNonNull(path, "path"), Objects.requireNonNull(json, "json"));
+        public Builder content(HttpContent pages) {
+            this.content = Objects.requireNonNull(pages, "pages");
             return this;
         }
 

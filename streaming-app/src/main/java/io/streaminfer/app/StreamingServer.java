@@ -105,18 +105,17 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     private StreamTransport startTransport() throws IOException {
+        HttpContent pages = HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
+                Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry())));
         if (settings.transport() == ServerSettings.Transport.JETTY) {
-            return JettyStreamingServer.start(engine, settings.host(), settings.port(), settings.access(),
-                    HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
-                            Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry()))));
+            return JettyStreamingServer.start(engine, settings.host(), settings.port(), settings.access(), pages);
         }
         TyrusStreamingServer tyrus = TyrusStreamingServer.builder(engine)
                 .host(settings.host())
                 .port(settings.port())
                 .access(settings.access())
                 .maxPendingBytes(settings.maxPendingBytes())
-                .staticContent(StreamingServer.class.getClassLoader(), CONSOLE)
-                .jsonEndpoint(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry()))
+                .content(pages)
                 .start();
         return new StreamTransport() {
             @Override

@@ -80,17 +80,15 @@ final class ClientSocket {
      */
     static String describe(Throwable failure) {
         Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            if (root instanceof java.net.http.WebSocketHandshakeException refused) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.http.WebSocketHandshakeException refused) {
                 return "the server refused the handshake with HTTP " + refused.getResponse().statusCode();
             }
-            root = root.getCause();
-        }
-        if (root instanceof java.net.http.WebSocketHandshakeException refused) {
-            return "the server refused the handshake with HTTP " + refused.getResponse().statusCode();
+            root = t;
         }
         return root.getMessage() == null ? root.getClass().getSimpleName() : root.getClass().getSimpleName() + ": " + root.getMessage();
     }
+
 
     /**
      * Queues a binary message behind the ones before it.
