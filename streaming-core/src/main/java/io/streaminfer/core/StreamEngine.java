@@ -194,6 +194,14 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
+     * @return whether the engine is shutting down: transports that can answer a handshake with an
+     *         HTTP status refuse new connections with 503 and {@code Retry-After} while it is
+     */
+    public boolean isDraining() {
+        return stopping;
+    }
+
+    /**
      * @return snapshots of the open sessions, never {@literal null}
      */
     public List<SessionStats> sessions() {

@@ -42,6 +42,27 @@ public interface StreamSession {
     void onTextMessage(String text);
 
     /**
+     * Tells the engine that the transport refused a binary message from its frame header because
+     * it declares more bytes than the frame limit ({@link StreamConfig#maxFrameBytes()}), without
+     * buffering it. The engine answers the waiting frames, sends {@code frame_too_large} and
+     * closes with 1009, in order with everything else it sends; the transport sends nothing itself
+     * and drops what the client sends after the refused header.
+     *
+     * @param declaredBytes the message size the frame header declared
+     */
+    void onFrameTooLarge(long declaredBytes);
+
+    /**
+     * Tells the engine that the client broke RFC 6455 (an unmasked frame, reserved bits without a
+     * negotiated extension, an unknown opcode, a continuation without a start). The engine closes
+     * with 1002 after what it already queued and sends no data frame after that close frame; the
+     * transport hands on nothing the client sends afterwards.
+     *
+     * @param reason a short reason for humans, e.g. "unmasked client frame"
+     */
+    void onProtocolViolation(String reason);
+
+    /**
      * Tells the engine that the connection is gone.
      *
      * @param closeCode the close code seen by the transport (1006 for an abrupt disconnect)

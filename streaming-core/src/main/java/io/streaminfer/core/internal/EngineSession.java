@@ -181,6 +181,19 @@ public final class EngineSession implements StreamSession {
     }
 
     @Override
+    public void onFrameTooLarge(long declaredBytes) {
+        endWithError(ErrorCode.FRAME_TOO_LARGE, "frame too large: " + declaredBytes + " bytes; the limit is "
+                + config.maxFrameBytes() + " bytes", OptionalLong.of(received + 1));
+    }
+
+    @Override
+    public void onProtocolViolation(String reason) {
+        synchronized (lock) {
+            beginClose(null, 1002, reason);
+        }
+    }
+
+    @Override
     public void onTransportClosed(int transportCloseCode) {
         synchronized (lock) {
             if (phase == Phase.CLOSED) {

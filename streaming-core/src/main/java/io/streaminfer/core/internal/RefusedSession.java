@@ -51,6 +51,16 @@ public final class RefusedSession implements StreamSession {
     }
 
     @Override
+    public void onFrameTooLarge(long declaredBytes) {
+        // refused: the connection is closing and nothing it sends is processed
+    }
+
+    @Override
+    public void onProtocolViolation(String reason) {
+        // refused: the connection is closing and nothing it sends is processed
+    }
+
+    @Override
     public void onTransportClosed(int code) {
         // nothing was opened, so nothing is released
     }
