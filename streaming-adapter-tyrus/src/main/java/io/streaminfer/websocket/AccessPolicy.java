@@ -10,13 +10,16 @@ import java.util.Set;
 /**
  * Who may open a stream: which page origins (against cross-site WebSocket hijacking) and, when
  * a token is configured, who presents it ({@code Authorization: Bearer <token>} or, for
- * browsers, which cannot set headers on a WebSocket, an {@code access_token} query parameter).
+ * browsers, which cannot set headers on a WebSocket, an {@code access_token} query parameter,
+ * also accepted as {@code api_key}).
  * Immutable and thread-safe.
  */
 public final class AccessPolicy {
 
     /** The query parameter browsers put the token in. */
     public static final String TOKEN_PARAMETER = "access_token";
+    /** Another name for {@link #TOKEN_PARAMETER}: the original project's client sends this one. */
+    public static final String TOKEN_PARAMETER_ALIAS = "api_key";
 
     private final Set<String> allowedOrigins;
     private final boolean anyOrigin;
@@ -94,8 +97,13 @@ public final class AccessPolicy {
                 }
             }
         }
-        List<String> fromQuery = parameters.get(TOKEN_PARAMETER);
-        return fromQuery != null && fromQuery.stream().anyMatch(this::matches);
+        for (String name : List.of(TOKEN_PARAMETER, TOKEN_PARAMETER_ALIAS)) {
+            List<String> fromQuery = parameters.get(name);
+            if (fromQuery != null && fromQuery.stream().anyMatch(this::matches)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Constant-time comparison, so the time taken says nothing about how much of a guess was right. */

@@ -1,5 +1,6 @@
 package io.streaminfer.websocket;
 
+import io.streaminfer.core.Admission;
 import io.streaminfer.core.ErrorCode;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamSession;
@@ -14,6 +15,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -31,25 +33,31 @@ public final class StreamEndpoint extends Endpoint {
     public static final String PATH = "/ws/video/stream";
     /** The query parameter naming the pipeline. */
     public static final String PIPELINE_PARAMETER = "pipeline_id";
+    /** The query parameter choosing {@code realtime} (the default) or {@code lossless}. */
+    public static final String MODE_PARAMETER = "mode";
     /** The largest text message read before the container closes the session; any text is refused anyway. */
     public static final int MAX_TEXT_MESSAGE_CHARS = 64 * 1024;
 
     private static final System.Logger LOG = System.getLogger(StreamEndpoint.class.getName());
     private static final String SESSION_KEY = StreamSession.class.getName();
     private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".authorized";
+    private static final String ADMISSION_KEY = Admission.class.getName();
+    private static final String HEADERS_KEY = TrustedProxies.class.getName() + ".headers";
 
     private final StreamEngine engine;
     private final JsonMessageCodec codec;
     private final Function<Session, String> remoteAddress;
+    private final TrustedProxies proxies;
     private final int maxBinaryMessageBytes;
 
     private final Consumer<Session> stalledClose;
 
     private StreamEndpoint(StreamEngine engine, JsonMessageCodec codec, Function<Session, String> remoteAddress,
-                           Consumer<Session> stalledClose) {
+                           TrustedProxies proxies, Consumer<Session> stalledClose) {
         this.engine = engine;
         this.codec = codec;
         this.remoteAddress = remoteAddress;
+        this.proxies = proxies;
         this.stalledClose = stalledClose;
         this.maxBinaryMessageBytes = receiveLimit(engine.config().maxFrameBytes());
     }
@@ -112,15 +120,37 @@ public final class StreamEndpoint extends Endpoint {
      */
     public static ServerEndpointConfig config(StreamEngine engine, Function<Session, String> remoteAddress,
                                               AccessPolicy access, Consumer<Session> stalledClose) {
+        return config(engine, remoteAddress, access, TrustedProxies.none(), stalledClose);
+    }
+
+    /**
+     * The endpoint's deployment config with access control, trusted proxies and a way to cut
+     * stalled closes (see {@link #config(StreamEngine, Function, AccessPolicy, Consumer)}).
+     *
+     * <p>The session slot is taken when the container accepts the handshake
+     * ({@code modifyHandshake}), so sessions are admitted in arrival order. Behind a trusted
+     * proxy, the client's address (per-client cap, logs, {@code /sessions}) is the forwarded one.
+     *
+     * @param engine        the engine that serves the sessions
+     * @param remoteAddress how to read a session's remote address (IP, no port) in this container
+     * @param access        who may connect
+     * @param proxies       peers whose {@code Forwarded} / {@code X-Forwarded-For} headers are honoured
+     * @param stalledClose  see {@link #config(StreamEngine, Function, AccessPolicy, Consumer)}; may be {@literal null}
+     * @return a config for {@code ServerContainer.addEndpoint}, never {@literal null}
+     */
+    public static ServerEndpointConfig config(StreamEngine engine, Function<Session, String> remoteAddress,
+                                              AccessPolicy access, TrustedProxies proxies,
+                                              Consumer<Session> stalledClose) {
         Objects.requireNonNull(engine, "engine");
         Objects.requireNonNull(remoteAddress, "remoteAddress");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(proxies, "proxies");
         JsonMessageCodec codec = new JsonMessageCodec();
         return ServerEndpointConfig.Builder.create(StreamEndpoint.class, PATH)
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new StreamEndpoint(engine, codec, remoteAddress, stalledClose));
+                        return endpointClass.cast(new StreamEndpoint(engine, codec, remoteAddress, proxies, stalledClose));
                     }
 
                     @Override
@@ -131,25 +161,47 @@ public final class StreamEndpoint extends Endpoint {
                     @Override
                     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
                         // the container copies user properties per session, so this is this client's verdict
-                        sec.getUserProperties().put(AUTHORIZED_KEY,
-                                access.authorized(request.getHeaders(), request.getParameterMap()));
+                        boolean authorized = access.authorized(request.getHeaders(), request.getParameterMap());
+                        sec.getUserProperties().put(AUTHORIZED_KEY, authorized);
+                        if (authorized) { // the slot is taken now, in the order handshakes arrive
+                            sec.getUserProperties().put(ADMISSION_KEY, engine.admit(
+                                    first(request.getParameterMap(), PIPELINE_PARAMETER),
+                                    first(request.getParameterMap(), MODE_PARAMETER)));
+                        }
+                        if (proxies.any()) {
+                            sec.getUserProperties().put(HEADERS_KEY, Map.copyOf(request.getHeaders()));
+                        }
                     }
                 })
                 .build();
+    }
+
+    private static String first(Map<String, List<String>> parameters, String name) {
+        List<String> values = parameters.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @Override
     public void onOpen(Session session, EndpointConfig config) {
         session.setMaxBinaryMessageBufferSize(maxBinaryMessageBytes);
         session.setMaxTextMessageBufferSize(MAX_TEXT_MESSAGE_CHARS);
-        List<String> requested = session.getRequestParameterMap().get(PIPELINE_PARAMETER);
-        String pipelineId = requested == null || requested.isEmpty() ? null : requested.get(0);
+        Map<String, Object> properties = config.getUserProperties();
+        Object headers = properties.get(HEADERS_KEY);
+        @SuppressWarnings("unchecked")
+        String client = proxies.client(remoteAddress.apply(session),
+                headers instanceof Map<?, ?> map ? (Map<String, List<String>>) map : Map.of());
         JakartaOutboundChannel channel = new JakartaOutboundChannel(session, codec, stalledClose);
-        StreamSession stream = Boolean.FALSE.equals(config.getUserProperties().get(AUTHORIZED_KEY))
-                ? engine.refuse(channel, ErrorCode.UNAUTHORIZED,
-                        "a valid token is required: send 'Authorization: Bearer <token>' or the access_token query parameter",
-                        remoteAddress.apply(session))
-                : engine.open(pipelineId, channel, remoteAddress.apply(session));
+        StreamSession stream;
+        if (Boolean.FALSE.equals(properties.get(AUTHORIZED_KEY))) {
+            stream = engine.refuse(channel, ErrorCode.UNAUTHORIZED, "a valid token is required: send "
+                    + "'Authorization: Bearer <token>' or the access_token query parameter", client);
+        } else {
+            Object admitted = properties.get(ADMISSION_KEY);
+            Admission admission = admitted instanceof Admission a ? a // a container that skipped modifyHandshake: admit now
+                    : engine.admit(first(session.getRequestParameterMap(), PIPELINE_PARAMETER),
+                            first(session.getRequestParameterMap(), MODE_PARAMETER));
+            stream = engine.open(admission, channel, client);
+        }
         session.getUserProperties().put(SESSION_KEY, stream);
         session.addMessageHandler(byte[].class, (MessageHandler.Whole<byte[]>) stream::onBinaryMessage);
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) stream::onTextMessage);

@@ -83,13 +83,14 @@ class PipelinesIntegrationTest {
         try (StreamingServer server = TestServers.start(Map.of("STREAM_PIPELINES", file.toString()));
              StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()))) {
             assertThat(server.unavailablePipelines()).containsOnlyKeys("cars");
+            assertThat(server.unavailablePipelines().get("cars")).as("operators see the path").contains("/models/missing.onnx");
 
             StreamClient.Stream refused = client.open("cars");
             StreamAnswer answer = refused.next(Timeouts.ANSWER);
 
             assertThat(answer.error()).isEqualTo("invalid_pipeline");
             assertThat(answer.json().get("detail").asText())
-                    .isEqualTo("pipeline 'cars' is unavailable: step 'onnx': model file not found: /models/missing.onnx");
+                    .isEqualTo("pipeline 'cars' is unavailable on this server: step 'onnx': model file not found: (a file on the server)");
             assertThat(refused.awaitClose(Timeouts.CLOSE).getCloseCode().getCode()).isEqualTo(1008);
         }
     }

@@ -45,13 +45,6 @@ class SlowConsumerIntegrationTest {
         assertClosedAsSlowConsumer(ServerSettings.Transport.JETTY, Map.of("STREAM_MAX_PENDING_MESSAGES", "64"), true);
     }
 
-    @Test
-    @DisplayName("with a high message bound, the bytes bound cuts the connection of a client that never reads")
-    void bytesBoundCutsTheConnection() throws Exception {
-        assertClosedAsSlowConsumer(ServerSettings.Transport.TYRUS,
-                Map.of("STREAM_MAX_PENDING_MESSAGES", "1000000", "STREAM_MAX_PENDING_KB", "64"), false);
-    }
-
     private void assertClosedAsSlowConsumer(ServerSettings.Transport transport, Map<String, String> settings,
                                             boolean byMessages) throws Exception {
         try (StreamingServer server = TestServers.start(transport, settings);

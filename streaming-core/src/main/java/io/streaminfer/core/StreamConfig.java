@@ -23,8 +23,10 @@ public final class StreamConfig {
     private final int maxSessionsPerClient;
     private final Duration idleTimeout;
     private final Duration pipelineTimeout;
+    private final int losslessQueueDepth;
 
     private StreamConfig(Builder b) {
+        this.losslessQueueDepth = b.losslessQueueDepth;
         this.maxFrameBytes = b.maxFrameBytes;
         this.queueDepth = b.queueDepth;
         this.rateWindow = b.rateWindow;
@@ -116,6 +118,11 @@ public final class StreamConfig {
         return pipelineTimeout;
     }
 
+    /** @return how many frames of a {@code lossless} session may wait, in order */
+    public int losslessQueueDepth() {
+        return losslessQueueDepth;
+    }
+
     /**
      * @return a builder starting from these values
      */
@@ -132,7 +139,8 @@ public final class StreamConfig {
                 .maxSessions(maxSessions)
                 .maxSessionsPerClient(maxSessionsPerClient)
                 .idleTimeout(idleTimeout)
-                .pipelineTimeout(pipelineTimeout);
+                .pipelineTimeout(pipelineTimeout)
+                .losslessQueueDepth(losslessQueueDepth);
     }
 
     @Override
@@ -156,11 +164,21 @@ public final class StreamConfig {
         private Duration slowDownInterval = Duration.ofSeconds(2);
         private int maxPendingMessages = 256;
         private int maxSessions = 64;
-        private int maxSessionsPerClient = 16;
+        private int maxSessionsPerClient = 0;
         private Duration idleTimeout = Duration.ofSeconds(60);
         private Duration pipelineTimeout = Duration.ofSeconds(10);
+        private int losslessQueueDepth = 32;
 
         private Builder() {
+        }
+
+        /**
+         * @param depth frames that may wait in order in a {@code lossless} session (1 to 10000)
+         * @return this builder
+         */
+        public Builder losslessQueueDepth(int depth) {
+            this.losslessQueueDepth = depth;
+            return this;
         }
 
         /**
@@ -288,11 +306,13 @@ public final class StreamConfig {
             require(!slowDownInterval.isNegative() && !slowDownInterval.isZero(), "slowDownInterval", slowDownInterval, "positive");
             require(maxPendingMessages >= 8, "maxPendingMessages", maxPendingMessages, "at least 8");
             require(maxSessions >= 1, "maxSessions", maxSessions, "at least 1");
-            require(maxSessionsPerClient >= 1, "maxSessionsPerClient", maxSessionsPerClient, "at least 1");
+            require(maxSessionsPerClient >= 0, "maxSessionsPerClient", maxSessionsPerClient, "at least 0 (0: no cap)");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "idleTimeout", idleTimeout, "positive");
             Objects.requireNonNull(pipelineTimeout, "pipelineTimeout");
             require(!pipelineTimeout.isNegative() && !pipelineTimeout.isZero(), "pipelineTimeout", pipelineTimeout, "positive");
+            require(losslessQueueDepth >= 1 && losslessQueueDepth <= 10_000, "losslessQueueDepth", losslessQueueDepth,
+                    "between 1 and 10000");
             return new StreamConfig(this);
         }
 

@@ -1,40 +1,50 @@
 package io.streaminfer.core;
 
+import io.streaminfer.core.internal.ClientText;
+import io.streaminfer.core.internal.CompositeStreamListener;
 import io.streaminfer.core.internal.EngineSession;
+import io.streaminfer.core.internal.PipelineWatch;
 import io.streaminfer.core.internal.RefusedSession;
 import io.streaminfer.core.internal.SessionServices;
+import io.streaminfer.core.internal.SessionSlots;
+import io.streaminfer.core.internal.WorkerPool;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
- * The streaming engine: opens sessions for a transport and runs their pipelines on one
+ * The streaming engine: admits sessions for a transport and runs their pipelines on one
  * bounded pool of workers shared fairly by all sessions.
  *
- * <p>A transport calls {@link #open} when a client connects and then drives the returned
- * {@link StreamSession}. Thread-safe. {@link #shutdown} answers what is in flight and closes
- * every session with 1001.
+ * <p>A transport calls {@link #admit} when it accepts a client's handshake (this takes the
+ * session slot, in arrival order), then {@link #open(Admission, OutboundChannel)} once the
+ * connection is upgraded, and drives the returned {@link StreamSession}. Thread-safe.
+ * {@link #shutdown} answers what is in flight and closes every session with 1001.
  *
- * <p>The worker pool holds {@code workers} threads; its task queue holds at most one task per
- * session (a session schedules its next frame only when the previous one is done), so it is
- * bounded by {@link StreamConfig#maxSessions()}.
+ * <p>The engine watches every frame in a pipeline: one that runs past
+ * {@link StreamConfig#pipelineTimeout()} is answered with {@code pipeline_failure}, its worker is
+ * interrupted, and, when the engine owns its pool, replaced by a new thread (up to as many as
+ * there are workers) so that the configured number keep serving.
  */
 public final class StreamEngine implements AutoCloseable {
+
+    /** How long an admitted handshake holds its slot before its session must be opened. */
+    public static final Duration RESERVATION_TIMEOUT = Duration.ofSeconds(30);
+    /** How often the engine's own sweeper checks timeouts, idle sessions and stalled closes. */
+    public static final Duration SWEEP_INTERVAL = Duration.ofMillis(250);
 
     private static final System.Logger LOG = System.getLogger(StreamEngine.class.getName());
     private static final int MAX_ECHOED_ID_LENGTH = 64;
@@ -42,36 +52,52 @@ public final class StreamEngine implements AutoCloseable {
     private final StreamConfig config;
     private final PipelineRegistry registry;
     private final StreamListener listener;
-    private final Executor workers;
-    private final ThreadPoolExecutor ownPool;
-    private final ScheduledExecutorService idleSweeper;
+    private final Clock clock;
+    private final WorkerPool ownPool;
+    private final int workers;
+    private final ScheduledExecutorService sweeper;
     private final SessionServices services;
+    private final PipelineWatch watch;
+    private final BackpressurePolicy realtime;
+    private final BackpressurePolicy lossless;
+    private final SessionSlots slots;
     private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
-    private final AtomicInteger reservedSlots = new AtomicInteger();
-    private final ConcurrentHashMap<String, AtomicInteger> sessionsPerClient = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Admission> pendingAdmissions = new ConcurrentLinkedQueue<>();
     private final Object endedSignal = new Object();
     private volatile boolean stopping;
 
     private StreamEngine(Builder b) {
         this.config = b.config;
         this.registry = b.registry;
-        this.listener = b.listener;
-        this.ownPool = b.executor != null ? null : new ThreadPoolExecutor(b.workers, b.workers, 0,
-                TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), new WorkerThreads());
-        this.workers = b.executor != null ? b.executor : ownPool;
+        this.clock = b.clock;
+        this.listener = new CompositeStreamListener(List.of(b.listener)); // a listener's exception stays with it
+        this.workers = b.executor != null ? 0 : b.workers;
+        this.ownPool = b.executor != null ? null : new WorkerPool(b.workers, b.workers);
+        Executor executor = b.executor != null ? b.executor : ownPool;
+        this.watch = new PipelineWatch(ownPool != null ? ownPool : new PipelineWatch.StuckWorkers() {
+            @Override
+            public void abandoned() {
+                // the embedder's executor: its owner sizes it
+            }
+
+            @Override
+            public void returned() {
+                // the embedder's executor: its owner sizes it
+            }
+        });
         FrameValidator validator = b.validator != null ? b.validator : FrameValidator.jpeg(config.maxFrameBytes());
-        BackpressurePolicy policy = b.policy != null ? b.policy : BackpressurePolicy.latestFrameWins(config.queueDepth());
-        this.services = new SessionServices(config, b.clock, listener, validator, policy, workers, this::ended);
-        this.idleSweeper = ownPool == null ? null : Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread thread = new Thread(task, "stream-idle-sweeper");
+        this.realtime = b.policy != null ? b.policy : BackpressurePolicy.latestFrameWins(config.queueDepth());
+        this.lossless = BackpressurePolicy.boundedFifo(config.losslessQueueDepth());
+        this.slots = new SessionSlots(config.maxSessions(), config.maxSessionsPerClient());
+        this.services = new SessionServices(config, clock, listener, validator, executor, watch, this::ended);
+        this.sweeper = ownPool == null ? null : Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "stream-sweeper");
             thread.setDaemon(true);
             return thread;
         });
-        if (idleSweeper != null) {
-            idleSweeper.scheduleWithFixedDelay(() -> {
-                failTimedOutFrames();
-                closeIdleSessions();
-            }, 250, 250, TimeUnit.MILLISECONDS);
+        if (sweeper != null) {
+            long every = SWEEP_INTERVAL.toMillis();
+            sweeper.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -84,75 +110,159 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
-     * Opens a session for a client that connected asking for {@code pipelineId}. When the
-     * connection cannot be served (no such pipeline, pipeline unavailable, too many sessions,
-     * server stopping), the client is sent the error and the channel is closed; the returned
-     * session is then already closed and ignores input.
+     * Decides on a handshake, in arrival order: call it when the transport accepts the handshake,
+     * before the connection is upgraded. An admitted handshake holds a session slot until the
+     * transport opens its session, cancels it, or {@link #RESERVATION_TIMEOUT} passes.
      *
-     * @param pipelineId    the {@code pipeline_id} query parameter, {@literal null} when absent
-     * @param channel       where this client's answers go
-     * @param remoteAddress the client's address, for operators
-     * @return the session to drive, never {@literal null}
+     * @param pipelineId the {@code pipeline_id} query parameter, {@literal null} when absent
+     * @param mode       the {@code mode} query parameter, {@literal null} when absent
+     * @return the verdict, never {@literal null}
      */
-    public StreamSession open(String pipelineId, OutboundChannel channel, String remoteAddress) {
-        Objects.requireNonNull(channel, "channel");
-        String sessionId = UUID.randomUUID().toString();
+    public Admission admit(String pipelineId, String mode) {
         if (stopping) {
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
-                    "the server is shutting down; try again later");
+            return refused(pipelineId, ErrorCode.SERVER_BUSY, "the server is shutting down; try again later", true);
+        }
+        Optional<StreamMode> streamMode = StreamMode.parse(mode);
+        if (streamMode.isEmpty()) {
+            return Admission.refused(pipelineId, ErrorCode.INVALID_MESSAGE, "unknown mode '" + echo(mode)
+                    + "'; the modes are " + StreamMode.names(), 1008, false);
         }
         if (pipelineId == null || pipelineId.isBlank()) {
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
-                    "pipeline_id is missing: connect to /ws/video/stream?pipeline_id=<id>; known pipelines: " + knownIds());
+            return refused(pipelineId, ErrorCode.INVALID_PIPELINE,
+                    "pipeline_id is missing: connect to /ws/video/stream?pipeline_id=<id>; known pipelines: " + knownIds(),
+                    false);
         }
         Optional<PipelineInfo> info = registry.find(pipelineId);
         if (info.isEmpty()) {
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
-                    "unknown pipeline '" + echo(pipelineId) + "'; known pipelines: " + knownIds());
+            return refused(pipelineId, ErrorCode.INVALID_PIPELINE,
+                    "unknown pipeline '" + echo(pipelineId) + "'; known pipelines: " + knownIds(), false);
         }
         if (!info.get().available()) {
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
-                    "pipeline '" + pipelineId + "' is unavailable: " + info.get().unavailableReason());
+            return refused(pipelineId, ErrorCode.INVALID_PIPELINE, "pipeline '" + pipelineId
+                    + "' is unavailable on this server: " + ClientText.safe(info.get().unavailableReason()), false);
         }
-        if (reservedSlots.incrementAndGet() > config.maxSessions()) {
-            reservedSlots.decrementAndGet();
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
-                    "the server is at its limit of " + config.maxSessions() + " sessions; try again later");
+        if (!slots.take()) {
+            return refused(pipelineId, ErrorCode.SERVER_BUSY,
+                    "the server is at its limit of " + config.maxSessions() + " sessions; try again later", false);
         }
-        String client = remoteAddress == null ? "unknown" : remoteAddress;
-        if (sessionsPerClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet() > config.maxSessionsPerClient()) {
-            release(client);
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
-                    "your address has " + config.maxSessionsPerClient() + " sessions open, the limit per client; try again later");
+        Admission admission = Admission.admitted(pipelineId, streamMode.get(), slots::give,
+                clock.nanoTime() + RESERVATION_TIMEOUT.toNanos());
+        pendingAdmissions.add(admission);
+        return admission;
+    }
+
+    private static Admission refused(String pipelineId, ErrorCode code, String detail, boolean draining) {
+        return Admission.refused(pipelineId, code, detail, code.closeCode(), draining);
+    }
+
+    /**
+     * Opens the session of an upgraded connection. When the admission was refused, its slot
+     * expired, or the client is past the per-client cap, the client is sent the error and the
+     * channel is closed; the returned session is then already closed and ignores input.
+     *
+     * @param admission what {@link #admit} decided for this connection's handshake
+     * @param channel   where this client's answers go
+     * @param client    the client's address (behind trusted proxies, the forwarded one), for the
+     *                  per-client cap and for operators; {@literal null} when unknown
+     * @return the session to drive, never {@literal null}
+     */
+    public StreamSession open(Admission admission, OutboundChannel channel, String client) {
+        Objects.requireNonNull(admission, "admission");
+        Objects.requireNonNull(channel, "channel");
+        String address = client == null || client.isBlank() ? "unknown" : client;
+        String sessionId = UUID.randomUUID().toString();
+        String pipelineId = admission.pipelineId();
+        if (!admission.admitted()) {
+            return refuse(sessionId, pipelineId, address, channel, admission.refusal(), admission.detail(),
+                    admission.closeCode());
+        }
+        if (!admission.claim()) {
+            return refuse(sessionId, pipelineId, address, channel, ErrorCode.SERVER_BUSY,
+                    "the handshake took too long; try again", ErrorCode.SERVER_BUSY.closeCode());
+        }
+        if (!slots.takeForClient(address)) {
+            slots.give();
+            return refuse(sessionId, pipelineId, address, channel, ErrorCode.SERVER_BUSY, "your address has "
+                    + config.maxSessionsPerClient() + " sessions open, the limit per client; try again later",
+                    ErrorCode.SERVER_BUSY.closeCode());
         }
         FrameProcessor processor;
         try {
             processor = registry.open(pipelineId);
         } catch (PipelineUnavailableException e) {
-            release(client);
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INVALID_PIPELINE,
-                    "pipeline '" + pipelineId + "' is unavailable: " + e.getMessage());
+            release(address);
+            LOG.log(Level.WARNING, "pipeline '" + pipelineId + "' is unavailable: " + e.getMessage());
+            return refuse(sessionId, pipelineId, address, channel, ErrorCode.INVALID_PIPELINE,
+                    "pipeline '" + pipelineId + "' is unavailable on this server", ErrorCode.INVALID_PIPELINE.closeCode());
         } catch (RuntimeException e) {
-            release(client);
+            release(address);
             LOG.log(Level.WARNING, "pipeline '" + pipelineId + "' could not be opened", e);
-            return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.INTERNAL_ERROR,
-                    "pipeline '" + pipelineId + "' could not be started");
+            return refuse(sessionId, pipelineId, address, channel, ErrorCode.INTERNAL_ERROR,
+                    "pipeline '" + pipelineId + "' could not be started", ErrorCode.INTERNAL_ERROR.closeCode());
         }
-        EngineSession session = new EngineSession(sessionId, pipelineId, client, services, channel, processor);
+        FrameQueue queue = (admission.mode() == StreamMode.LOSSLESS ? lossless : realtime).newQueue();
+        EngineSession session = new EngineSession(sessionId, pipelineId, address, services, channel, processor, queue);
         sessions.put(sessionId, session);
         listener.sessionOpened(session);
+        if (stopping) {
+            session.shutdown(); // the server began stopping during the handshake
+        }
         return session;
     }
 
     /**
-     * Closes, with 1001, every session that received no frame for the idle timeout. The engine
-     * calls it four times a second by itself when it owns its worker pool; an engine given an
-     * executor leaves the calling to its owner.
+     * Admits and opens in one step, for transports that have no handshake to hook into (a plain
+     * TCP protocol, tests).
+     *
+     * @param pipelineId    the {@code pipeline_id} query parameter, {@literal null} when absent
+     * @param channel       where this client's answers go
+     * @param remoteAddress the client's address, for the per-client cap and for operators
+     * @return the session to drive, never {@literal null}
+     */
+    public StreamSession open(String pipelineId, OutboundChannel channel, String remoteAddress) {
+        return open(admit(pipelineId, null), channel, remoteAddress);
+    }
+
+    /**
+     * Runs the engine's periodic checks once: fails frames past the pipeline timeout, closes idle
+     * sessions, cuts connections whose close is stuck behind unread answers, and gives back the
+     * slots of admitted handshakes that never opened. The engine calls it every
+     * {@link #SWEEP_INTERVAL} by itself when it owns its worker pool; an engine given an executor
+     * leaves the calling to its owner.
+     */
+    public void sweep() {
+        failTimedOutFrames();
+        closeIdleSessions();
+        long now = clock.nanoTime();
+        for (EngineSession session : sessions.values()) {
+            session.cutIfCloseStalled(now);
+        }
+        for (Iterator<Admission> it = pendingAdmissions.iterator(); it.hasNext(); ) {
+            Admission admission = it.next();
+            if (admission.settled()) {
+                it.remove();
+            } else if (admission.expired(now)) {
+                admission.settle();
+                it.remove();
+            }
+        }
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) { // the sweeper must survive anything a session does
+            LOG.log(Level.WARNING, "the engine's sweep failed", e);
+        }
+    }
+
+    /**
+     * Closes, with 1001, every session that received no frame for the idle timeout.
      *
      * @return how many sessions were closed
      */
     public int closeIdleSessions() {
-        long now = services.clock().nanoTime();
+        long now = clock.nanoTime();
         int closed = 0;
         for (EngineSession session : sessions.values()) {
             if (session.closeIfIdle(now)) {
@@ -164,33 +274,43 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Fails, with {@code pipeline_failure}, every frame whose pipeline ran past the pipeline
-     * timeout, and interrupts its worker. The engine calls it four times a second by itself when
-     * it owns its worker pool; an engine given an executor leaves the calling to its owner.
+     * timeout, whether or not its session is still open, and interrupts its worker.
      *
      * @return how many frames timed out now
      */
     public int failTimedOutFrames() {
-        long now = services.clock().nanoTime();
-        int failed = 0;
-        for (EngineSession session : sessions.values()) {
-            if (session.failIfPipelineTimedOut(now)) {
-                failed++;
-            }
-        }
-        return failed;
+        return watch.sweep(clock.nanoTime(), config.pipelineTimeout().toNanos());
     }
 
     /**
-     * @return workers still held by a pipeline that timed out (it ignored its interrupt so far)
+     * @return workers still held by a pipeline that timed out (it ignored its interrupt so far),
+     *         whether or not the client is still there
      */
     public int stuckWorkers() {
-        int stuck = 0;
-        for (EngineSession session : sessions.values()) {
-            if (session.isStuck()) {
-                stuck++;
-            }
+        return watch.stuck();
+    }
+
+    /**
+     * @return how many stuck workers the engine replaces; past that many it is not ready
+     */
+    public int stuckWorkerLimit() {
+        return Math.max(1, workers);
+    }
+
+    /**
+     * @return why the engine should not get new sessions (a readiness probe says not ready), or
+     *         empty when it can serve
+     */
+    public Optional<String> notReadyReason() {
+        if (stopping) {
+            return Optional.of("shutting down");
         }
-        return stuck;
+        int stuck = stuckWorkers();
+        if (stuck >= stuckWorkerLimit()) {
+            return Optional.of(stuck + " pipeline workers are stuck past the pipeline timeout ("
+                    + config.pipelineTimeout().toMillis() + " ms); the limit is " + stuckWorkerLimit());
+        }
+        return Optional.empty();
     }
 
     /**
@@ -220,17 +340,24 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
+     * @return session slots taken: open sessions and admitted handshakes not opened yet
+     */
+    public int takenSlots() {
+        return slots.taken();
+    }
+
+    /**
      * @return workers running a pipeline now; 0 when the engine runs on an executor it was given
      */
     public int busyWorkers() {
-        return ownPool == null ? 0 : ownPool.getActiveCount();
+        return ownPool == null ? 0 : ownPool.active();
     }
 
     /**
      * @return sessions waiting for a free worker; 0 when the engine runs on an executor it was given
      */
     public int queuedTasks() {
-        return ownPool == null ? 0 : ownPool.getQueue().size();
+        return ownPool == null ? 0 : ownPool.queued();
     }
 
     /**
@@ -249,7 +376,8 @@ public final class StreamEngine implements AutoCloseable {
 
     /**
      * Stops taking sessions, answers what is in flight and closes every session with 1001;
-     * sessions still busy after {@code grace} are closed without waiting.
+     * sessions still busy after {@code grace} are closed without waiting (their frames count as
+     * unanswered with reason {@code shutdown}).
      *
      * @param grace how long to wait for in-flight frames
      * @return whether every session ended within the grace period
@@ -266,9 +394,12 @@ public final class StreamEngine implements AutoCloseable {
                 session.forceClose();
             }
         }
+        for (Admission admission : pendingAdmissions) {
+            admission.cancel();
+        }
         if (ownPool != null) {
             ownPool.shutdownNow();
-            idleSweeper.shutdownNow();
+            sweeper.shutdownNow();
         }
         return graceful;
     }
@@ -297,15 +428,14 @@ public final class StreamEngine implements AutoCloseable {
         }
     }
 
-    /** Gives back the session slot and the client's slot reserved in {@link #open}. */
     private void release(String client) {
-        reservedSlots.decrementAndGet();
-        sessionsPerClient.computeIfPresent(client, (c, count) -> count.decrementAndGet() <= 0 ? null : count);
+        slots.giveForClient(client);
+        slots.give();
     }
 
     private void ended(EngineSession session) {
         if (sessions.remove(session.id()) != null) {
-            release(session.remoteAddress()); // not stats(): it sorts percentiles under the session lock
+            release(session.remoteAddress());
         }
         synchronized (endedSignal) {
             endedSignal.notifyAll();
@@ -323,30 +453,39 @@ public final class StreamEngine implements AutoCloseable {
      * @return a closed session that ignores input, never {@literal null}
      */
     public StreamSession refuse(OutboundChannel channel, ErrorCode code, String detail, String remoteAddress) {
-        return refuse(UUID.randomUUID().toString(), null, remoteAddress, channel, code, detail);
+        return refuse(UUID.randomUUID().toString(), null, remoteAddress, channel, code, detail, code.closeCode());
     }
 
     private StreamSession refuse(String sessionId, String pipelineId, String remote, OutboundChannel channel,
-                                 ErrorCode code, String detail) {
+                                 ErrorCode code, String detail, int closeCode) {
         listener.sessionRefused(code, pipelineId, remote);
-        OutboundChannel.SendCallback ignore = new OutboundChannel.SendCallback() {
+        OutboundChannel.SendCallback close = new OutboundChannel.SendCallback() {
             @Override
             public void succeeded() {
-                // the close follows; nothing to count for a refused connection
+                closeRefused(channel, closeCode, code);
             }
 
             @Override
             public void failed(Throwable cause) {
                 LOG.log(Level.DEBUG, () -> "refusal could not be written: " + cause);
+                closeRefused(channel, closeCode, code);
             }
         };
         try {
-            channel.send(new ServerMessage.StreamError(code, detail), ignore);
-            channel.close(code.closeCode(), code.wireName());
+            channel.send(new ServerMessage.StreamError(code, detail), close); // the close waits for it: no overlap
         } catch (RuntimeException e) {
             LOG.log(Level.DEBUG, () -> "refusing a connection failed: " + e);
+            closeRefused(channel, closeCode, code);
         }
-        return new RefusedSession(sessionId, pipelineId, remote, code.closeCode());
+        return new RefusedSession(sessionId, pipelineId, remote, closeCode);
+    }
+
+    private static void closeRefused(OutboundChannel channel, int closeCode, ErrorCode code) {
+        try {
+            channel.close(closeCode, code.wireName());
+        } catch (RuntimeException e) {
+            LOG.log(Level.DEBUG, () -> "closing a refused connection failed: " + e);
+        }
     }
 
     private String knownIds() {
@@ -354,24 +493,13 @@ public final class StreamEngine implements AutoCloseable {
         return ids.isEmpty() ? "(none)" : ids;
     }
 
-    /** The requested id as it may be echoed back: bounded, printable. */
-    private static String echo(String pipelineId) {
-        String printable = pipelineId.codePoints()
+    /** The requested value as it may be echoed back: bounded, printable. */
+    private static String echo(String value) {
+        String printable = value.codePoints()
                 .map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
         return printable.length() <= MAX_ECHOED_ID_LENGTH ? printable : printable.substring(0, MAX_ECHOED_ID_LENGTH) + "...";
-    }
-
-    private static final class WorkerThreads implements ThreadFactory {
-        private final AtomicInteger count = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable task) {
-            Thread thread = new Thread(task, "stream-worker-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }
     }
 
     /** Collects the engine's parts; {@link #build()} starts the worker pool. Not thread-safe. */
@@ -427,8 +555,11 @@ public final class StreamEngine implements AutoCloseable {
         }
 
         /**
-         * @param policy the backpressure policy; defaults to
-         *               {@link BackpressurePolicy#latestFrameWins(int)} with the configured depth
+         * @param policy the backpressure policy of {@code realtime} sessions (the default mode);
+         *               defaults to {@link BackpressurePolicy#latestFrameWins(int)} with the
+         *               configured depth. {@code lossless} sessions always use
+         *               {@link BackpressurePolicy#boundedFifo(int)} with
+         *               {@link StreamConfig#losslessQueueDepth()}.
          * @return this builder
          */
         public Builder policy(BackpressurePolicy policy) {
@@ -452,8 +583,9 @@ public final class StreamEngine implements AutoCloseable {
         /**
          * Runs pipelines on the given executor instead of a pool of {@link #workers(int)} threads
          * the engine owns. The executor must run every task it accepts (or reject it); the engine
-         * never shuts it down. Meant for embedders with their own pools, and for tests that run
-         * tasks by hand.
+         * never shuts it down, never resizes it, and runs no sweeper: its owner calls
+         * {@link StreamEngine#sweep()} (a few times a second). Meant for embedders with their own
+         * pools, and for tests that run tasks by hand.
          *
          * @param executor where pipeline tasks run
          * @return this builder

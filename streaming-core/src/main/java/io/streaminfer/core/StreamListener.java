@@ -4,9 +4,14 @@ package io.streaminfer.core;
  * Port for metrics and logs: the engine reports what happens to sessions and frames. Every
  * method has a no-op default, so an implementation overrides only what it records.
  *
- * <p>Called synchronously from the transport's threads and the engine's workers, concurrently
- * and sometimes while a session's lock is held: implementations must be thread-safe, fast,
- * must not block, must not call back into the session, and must not throw.
+ * <p>Called synchronously from the transport's threads and the engine's workers, concurrently,
+ * never while a session's lock is held. Implementations must be thread-safe and fast, and
+ * should not block (a listener that logs should use a non-blocking appender). An exception
+ * thrown by a listener is caught and logged by the engine; it never reaches the session.
+ *
+ * <p>Frames are counted by what became of their answer: once every answer settled,
+ * {@code frameReceived = frameProcessed + frameDropped + frameFailed + frameUnanswered} for each
+ * session. An answer counts when the transport has written it.
  */
 public interface StreamListener {
 
@@ -82,13 +87,24 @@ public interface StreamListener {
     }
 
     /**
-     * The pipeline threw on a frame; the client got {@code pipeline_failure}.
+     * A frame was answered with an error: {@code pipeline_failure} (the pipeline threw or timed
+     * out), or {@code invalid_frame} / {@code frame_too_large} (it was refused before the pipeline).
      *
      * @param session    the session
      * @param frameIndex the frame
-     * @param cause      what the pipeline threw
+     * @param cause      what the pipeline threw, or a {@link FrameRejectedException}
      */
     default void frameFailed(StreamSession session, long frameIndex, Throwable cause) {
+    }
+
+    /**
+     * A frame was received but got no answer.
+     *
+     * @param session    the session
+     * @param frameIndex the frame
+     * @param reason     why, never {@literal null}
+     */
+    default void frameUnanswered(StreamSession session, long frameIndex, UnansweredReason reason) {
     }
 
     /**

@@ -33,6 +33,23 @@ final class RecordingChannel implements OutboundChannel {
         closeReason = reason;
     }
 
+    /** Completes the oldest held send; returns false when none is held. */
+    boolean completeOldest(boolean ok) {
+        SendCallback callback;
+        synchronized (this) {
+            if (held.isEmpty()) {
+                return false;
+            }
+            callback = held.remove(0);
+        }
+        if (ok) {
+            callback.succeeded();
+        } else {
+            callback.failed(new java.io.IOException("connection reset"));
+        }
+        return true;
+    }
+
     synchronized RecordingChannel holdSends() {
         holdSends = true;
         return this;

@@ -335,7 +335,7 @@ class StreamEngineTest {
     @Test
     void missingPipelineIdListsTheKnownOnes() {
         RecordingChannel channel = new RecordingChannel();
-        StreamSession session = engine().open(null, channel, "x");
+        StreamSession session = engine().open((String) null, channel, "x");
 
         StreamError error = channel.messages(StreamError.class).get(0);
         assertThat(error.code()).isEqualTo(ErrorCode.INVALID_PIPELINE);
@@ -370,7 +370,7 @@ class StreamEngineTest {
         StreamEngine.builder(registry).executor(executor).build().open("ocr", channel, "x");
 
         assertThat(channel.messages(StreamError.class).get(0).detail())
-                .isEqualTo("pipeline 'ocr' is unavailable: tesseract not found");
+                .isEqualTo("pipeline 'ocr' is unavailable on this server: tesseract not found");
     }
 
     @Test
@@ -433,6 +433,7 @@ class StreamEngineTest {
     @Test
     @DisplayName("a frame whose pipeline runs past the timeout fails as timed out, its worker is interrupted, the session goes on")
     void hungPipelineTimesOut() throws Exception {
+        java.util.concurrent.ExecutorService workerThreads = java.util.concurrent.Executors.newCachedThreadPool();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch interrupted = new CountDownLatch(1);
         ManualClock time = new ManualClock();
@@ -448,7 +449,7 @@ class StreamEngineTest {
             }
             return InferenceResult.empty();
         }))).config(StreamConfig.builder().pipelineTimeout(java.time.Duration.ofSeconds(10)).build())
-                .clock(time).workers(1).build();
+                .clock(time).executor(workerThreads).build(); // no sweeper of its own: this test is the only one
         RecordingChannel channel = new RecordingChannel();
         StreamSession session = engine.open("hang", channel, "x");
         session.onBinaryMessage(JPEG);
@@ -470,6 +471,7 @@ class StreamEngineTest {
                 .containsExactly("error pipeline_failure 1", "result 2");
         assertThat(engine.stuckWorkers()).isZero();
         engine.shutdown(java.time.Duration.ofSeconds(5));
+        workerThreads.shutdownNow();
     }
 
     @Test
@@ -489,7 +491,8 @@ class StreamEngineTest {
 
         assertThat(channel.messages()).isEmpty();
         assertThat(processorsClosed).hasValue(1);
-        assertThat(session.stats().unanswered()).isEqualTo(1);
+        assertThat(session.stats().received()).isEqualTo(2);
+        assertThat(session.stats().unanswered()).as("the frame in the pipeline and the one waiting").isEqualTo(2);
         assertThat(engine.activeSessions()).isZero();
     }
 
@@ -504,7 +507,7 @@ class StreamEngineTest {
             executor.runAll();
         }
 
-        assertThat(channel.messages()).hasSize(8);
+        assertThat(channel.messages()).as("one send in flight at a time; the rest waited in the outbox").hasSize(1);
         assertThat(channel.closeCode()).isEqualTo(ErrorCode.SLOW_CONSUMER.closeCode());
         assertThat(channel.closeReason()).startsWith("slow_consumer");
         assertThat(session.isClosed()).isTrue();

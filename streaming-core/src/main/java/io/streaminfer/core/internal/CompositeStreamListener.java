@@ -3,6 +3,7 @@ package io.streaminfer.core.internal;
 import io.streaminfer.core.ErrorCode;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.core.StreamSession;
+import io.streaminfer.core.UnansweredReason;
 
 import java.lang.System.Logger.Level;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class CompositeStreamListener implements StreamListener {
         for (StreamListener listener : listeners) {
             try {
                 event.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.log(Level.WARNING, "a stream listener failed", e);
             }
         }
@@ -65,6 +66,11 @@ public final class CompositeStreamListener implements StreamListener {
     @Override
     public void frameFailed(StreamSession session, long frameIndex, Throwable cause) {
         each(l -> l.frameFailed(session, frameIndex, cause));
+    }
+
+    @Override
+    public void frameUnanswered(StreamSession session, long frameIndex, UnansweredReason reason) {
+        each(l -> l.frameUnanswered(session, frameIndex, reason));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.streaminfer.core.internal;
 
-import io.streaminfer.core.BackpressureState;
 import io.streaminfer.core.ErrorCode;
 import io.streaminfer.core.Frame;
 import io.streaminfer.core.FrameInfo;
@@ -15,30 +14,31 @@ import io.streaminfer.core.SessionStats;
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.core.StreamSession;
+import io.streaminfer.core.UnansweredReason;
 
 import java.lang.System.Logger.Level;
-import java.util.OptionalLong;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Drives one session: validate, ask the backpressure queue, run the pipeline on a shared
- * worker, answer every frame, track the drop rate and warn when it is critical.
+ * worker, answer every frame, warn when the drop rate is critical.
  *
  * <p>Threading: the transport calls {@code on*} methods (never concurrently); at most one
- * worker task per session is queued or running ({@code scheduled}), so the processor is never
- * called concurrently and results leave in frame order. Every field below the lock is guarded
- * by it, and every message is sent while holding it, so the client sees answers in the order
- * they were decided. After each frame the worker task goes back to the end of the pool's queue
- * instead of looping, so sessions take turns on the workers.
+ * worker task per session is queued or running, so the processor is never called concurrently
+ * and results leave in frame order. Decisions are taken under a small lock
+ * ({@link SessionLifecycle}, the queue, the {@link BackpressureMonitor}); messages are put in
+ * the {@link Outbox} there and sent, encoded and counted after the lock is released, and so is
+ * every call of the listener and of {@code processor.close()}. After each frame the worker
+ * task goes back to the end of the pool's queue, so sessions take turns on the workers.
  */
 public final class EngineSession implements StreamSession {
 
     private static final System.Logger LOG = System.getLogger(EngineSession.class.getName());
-    private static final double EWMA_ALPHA = 0.2;
     private static final String GENERIC_FAILURE = "the pipeline failed on this frame";
-
-    private enum Phase { OPEN, CLOSING, CLOSED }
+    /** How long a close may wait behind a send that never finishes before the connection is cut. */
+    static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
 
     private final String id;
     private final String pipelineId;
@@ -46,49 +46,25 @@ public final class EngineSession implements StreamSession {
     private final SessionServices services;
     private final StreamConfig config;
     private final StreamListener listener;
-    private final OutboundChannel channel;
     private final FrameProcessor processor;
     private final FrameQueue queue;
+    private final Outbox outbox;
     private final long openedNanos;
-    private final AtomicInteger pendingSends = new AtomicInteger();
-    private final OutboundChannel.SendCallback sendCallback = new OutboundChannel.SendCallback() {
-        @Override
-        public void succeeded() {
-            pendingSends.decrementAndGet();
-        }
-
-        @Override
-        public void failed(Throwable cause) {
-            pendingSends.decrementAndGet();
-            LOG.log(Level.DEBUG, () -> "session " + id + ": a message could not be written: " + cause);
-        }
-    };
+    private final SessionCounters counters = new SessionCounters();
 
     private final Object lock = new Object();
-    private final DropRateWindow window;
-    private final ThroughputMeter meter;
-    private final RecentDurations recentPipelineTimes;
-    private Phase phase = Phase.OPEN;
-    private long received;
-    private long processed;
-    private long dropped;
-    private long failed;
-    private long unanswered;
-    private long slowDowns;
+    private final SessionLifecycle lifecycle = new SessionLifecycle();
+    private final BackpressureMonitor monitor;
     private int consecutiveFailures;
-    private boolean scheduled;
-    private boolean frameInPipeline;
-    private boolean processorClosed;
-    private double pipelineMillisEwma = Double.NaN;
-    private BackpressureState state = BackpressureState.NORMAL;
-    private long lastSlowDownNanos;
     private long lastFrameNanos;
     private Frame pipelineFrame;
-    private Thread pipelineThread;
-    private long pipelineStartNanos;
-    private boolean pipelineTimedOut;
-    private int closeCode;
-    private String closeReason = "";
+    private PipelineWatch.Run pipelineRun;
+    private UnansweredReason lostReason = UnansweredReason.CLOSED;
+    private List<Lost> deferredLost;
+    private boolean slowConsumer;
+
+    private record Lost(Outbox.Answer answer, UnansweredReason reason) {
+    }
 
     /**
      * @param id            the session id
@@ -97,21 +73,20 @@ public final class EngineSession implements StreamSession {
      * @param services      what the engine's sessions share
      * @param channel       where answers go
      * @param processor     this session's pipeline instance
+     * @param queue         where its frames wait (from the policy of its mode)
      */
     public EngineSession(String id, String pipelineId, String remoteAddress, SessionServices services,
-                         OutboundChannel channel, FrameProcessor processor) {
+                         OutboundChannel channel, FrameProcessor processor, FrameQueue queue) {
         this.id = id;
         this.pipelineId = pipelineId;
         this.remoteAddress = remoteAddress;
         this.services = services;
         this.config = services.config();
         this.listener = services.listener();
-        this.channel = channel;
         this.processor = processor;
-        this.queue = services.policy().newQueue();
-        this.window = new DropRateWindow(config.rateWindow());
-        this.meter = new ThroughputMeter(config.rateWindow());
-        this.recentPipelineTimes = new RecentDurations(config.rateWindow());
+        this.queue = queue;
+        this.monitor = new BackpressureMonitor(config);
+        this.outbox = new Outbox(id, channel, config.maxPendingMessages(), this::connectionClosed);
         this.openedNanos = services.clock().nanoTime();
         this.lastFrameNanos = openedNanos;
     }
@@ -136,10 +111,10 @@ public final class EngineSession implements StreamSession {
         long receivedNanos = services.clock().nanoTime();
         long index;
         synchronized (lock) {
-            if (phase != Phase.OPEN) {
-                return;
+            if (!lifecycle.isOpen()) {
+                return; // the session is ending: later messages are not frames of it
             }
-            index = ++received;
+            index = counters.received();
             lastFrameNanos = receivedNanos;
         }
         listener.frameReceived(this, data.length);
@@ -147,27 +122,26 @@ public final class EngineSession implements StreamSession {
         try {
             info = services.validator().validate(data);
         } catch (FrameRejectedException e) {
-            endWithError(e.code(), e.getMessage(), OptionalLong.of(index));
+            reject(index, e.code(), e.getMessage());
             return;
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "session " + id + ": the frame validator failed on frame " + index, e);
-            endWithError(ErrorCode.INTERNAL_ERROR, "the server could not check this frame", OptionalLong.of(index));
+            reject(index, ErrorCode.INTERNAL_ERROR, "the server could not check this frame");
             return;
         }
         Frame frame = new Frame(index, data, info, receivedNanos);
         boolean submit = false;
         synchronized (lock) {
-            if (phase != Phase.OPEN) {
-                return;
-            }
-            for (Frame droppedFrame : queue.offer(frame)) {
-                answerDropped(droppedFrame);
-            }
-            if (phase == Phase.OPEN && !scheduled && queue.size() > 0) {
-                scheduled = true;
-                submit = true;
+            if (!lifecycle.isOpen()) {
+                defer(new FrameAnswer(frame, Kind.RESULT), lostReason); // it started closing meanwhile
+            } else {
+                for (Frame droppedFrame : queue.offer(frame)) {
+                    answerDropped(droppedFrame);
+                }
+                submit = lifecycle.schedule(queue.size() > 0);
             }
         }
+        afterLock();
         if (submit) {
             submitWorker();
         }
@@ -175,46 +149,62 @@ public final class EngineSession implements StreamSession {
 
     @Override
     public void onTextMessage(String text) {
-        endWithError(ErrorCode.INVALID_MESSAGE,
-                "text messages are not part of the protocol: send each frame as one binary message holding a JPEG",
-                OptionalLong.empty());
+        synchronized (lock) {
+            beginClose(ErrorCode.INVALID_MESSAGE,
+                    "text messages are not part of the protocol: send each frame as one binary message holding a JPEG",
+                    null, ErrorCode.INVALID_MESSAGE.closeCode());
+        }
+        afterLock();
     }
 
     @Override
     public void onFrameTooLarge(long declaredBytes) {
-        endWithError(ErrorCode.FRAME_TOO_LARGE, "frame too large: " + declaredBytes + " bytes; the limit is "
-                + config.maxFrameBytes() + " bytes", OptionalLong.of(received + 1));
+        long index;
+        synchronized (lock) {
+            if (!lifecycle.isOpen()) {
+                return;
+            }
+            index = counters.received();
+        }
+        listener.frameReceived(this, (int) Math.min(Integer.MAX_VALUE, declaredBytes));
+        reject(index, ErrorCode.FRAME_TOO_LARGE, "frame too large: " + declaredBytes + " bytes; the limit is "
+                + config.maxFrameBytes() + " bytes");
     }
 
     @Override
     public void onProtocolViolation(String reason) {
         synchronized (lock) {
-            beginClose(null, 1002, reason);
+            beginClose(null, reason, null, 1002);
         }
+        afterLock();
     }
 
     @Override
     public void onTransportClosed(int transportCloseCode) {
+        boolean first;
         synchronized (lock) {
-            if (phase == Phase.CLOSED) {
-                return;
+            first = lifecycle.closed(transportCloseCode);
+            for (Frame waiting : queue.drain()) {
+                defer(new FrameAnswer(waiting, Kind.DROPPED), UnansweredReason.CLOSED);
             }
-            phase = Phase.CLOSED;
-            closeCode = transportCloseCode;
-            unanswered += queue.drain().size();
-            closeProcessorIfIdle();
+        }
+        outbox.transportClosed();
+        afterLock();
+        if (first) {
             ended();
         }
     }
 
     /**
      * Ends the session because the server stops: waiting frames are answered as dropped, the
-     * frame in the pipeline (if any) gets its result, then the connection closes with 1001.
+     * frame in the pipeline (if any) gets its result (or fails at the pipeline timeout), then the
+     * connection closes with 1001.
      */
     public void shutdown() {
         synchronized (lock) {
-            beginClose(null, 1001, "server shutting down");
+            beginClose(null, "server shutting down", null, 1001);
         }
+        afterLock();
     }
 
     /**
@@ -226,97 +216,108 @@ public final class EngineSession implements StreamSession {
      */
     public boolean closeIfIdle(long now) {
         synchronized (lock) {
-            if (phase != Phase.OPEN || now - lastFrameNanos < config.idleTimeout().toNanos()) {
+            if (!lifecycle.isOpen() || now - lastFrameNanos < config.idleTimeout().toNanos()) {
                 return false;
             }
-            beginClose(null, 1001, "idle: no frame for " + config.idleTimeout().toSeconds() + " s");
-            return true;
+            beginClose(null, "idle: no frame for " + config.idleTimeout().toSeconds() + " s", null, 1001);
         }
+        afterLock();
+        return true;
     }
 
     /**
-     * Answers the frame in the pipeline with {@code pipeline_failure} when it has run past the
-     * pipeline timeout, and interrupts its worker. The session goes on: its next frame runs when
-     * the worker comes back (a pipeline that ignores interrupts keeps its worker, which
-     * {@link #isStuck()} reports).
+     * Cuts the connection when our close has waited behind a send that does not finish (the
+     * client stopped reading) for longer than the close grace.
      *
      * @param now the clock's time
-     * @return whether a frame timed out now
+     * @return whether the connection was cut now
      */
-    public boolean failIfPipelineTimedOut(long now) {
+    public boolean cutIfCloseStalled(long now) {
+        if (!outbox.closeStalled(now, CLOSE_GRACE_NANOS)) {
+            return false;
+        }
+        outbox.abort(lifecycle(SessionLifecycle::closeCode), "close handshake stalled", UnansweredReason.CLOSED);
+        return true;
+    }
+
+    /** The frame of {@code run} ran past the pipeline timeout (the watch already interrupted its worker). */
+    void pipelineTimedOut(PipelineWatch.Run run) {
         synchronized (lock) {
-            if (!frameInPipeline || pipelineTimedOut || phase == Phase.CLOSED
-                    || now - pipelineStartNanos < config.pipelineTimeout().toNanos()) {
-                return false;
+            if (pipelineRun != run || !lifecycle.pipelineTimedOut()) {
+                return;
             }
-            pipelineTimedOut = true;
             answerFailure(pipelineFrame, new PipelineException("the pipeline took longer than "
                     + config.pipelineTimeout().toMillis() + " ms on this frame (timed out)", "timeout", null));
-            pipelineThread.interrupt();
-            return true;
+            if (lifecycle.closeAfterTimeout()) {
+                queueClose();
+            }
         }
+        afterLock();
     }
 
     /** @return whether a frame of this session timed out and its worker has not come back yet */
     public boolean isStuck() {
-        synchronized (lock) {
-            return frameInPipeline && pipelineTimedOut;
-        }
+        return lifecycle(SessionLifecycle::isStuck);
     }
 
     /** Closes the connection now with 1001, without waiting for the frame in the pipeline. */
     public void forceClose() {
         synchronized (lock) {
-            if (phase == Phase.CLOSED) {
+            if (!lifecycle.forceClose(1001, "server shutting down")) {
                 return;
             }
-            unanswered += queue.drain().size();
-            closeCode = 1001;
-            closeReason = "server shutting down";
-            finishClose();
+            lostReason = UnansweredReason.SHUTDOWN;
+            for (Frame waiting : queue.drain()) {
+                defer(new FrameAnswer(waiting, Kind.DROPPED), UnansweredReason.SHUTDOWN);
+            }
         }
+        afterLock();
+        outbox.abort(1001, "server shutting down", UnansweredReason.SHUTDOWN);
     }
 
     @Override
     public boolean isClosed() {
-        synchronized (lock) {
-            return phase == Phase.CLOSED;
-        }
+        return lifecycle(l -> l.phase() == SessionLifecycle.Phase.CLOSED);
     }
 
     @Override
     public SessionStats stats() {
         long now = services.clock().nanoTime();
         synchronized (lock) {
-            return new SessionStats(id, pipelineId, remoteAddress, now - openedNanos, received, processed, dropped,
-                    failed, unanswered, window.dropRate(), state,
-                    Double.isNaN(pipelineMillisEwma) ? 0.0 : pipelineMillisEwma,
-                    recentPipelineTimes.percentileMillis(0.50), recentPipelineTimes.percentileMillis(0.99),
-                    processed == 0 ? 0.0 : recommendedFps(), slowDowns, phase == Phase.CLOSED ? closeCode : 0);
+            return new SessionStats(id, pipelineId, remoteAddress, now - openedNanos, counters.receivedCount(),
+                    counters.processed(), counters.dropped(), counters.failed(), counters.unanswered(),
+                    monitor.dropRate(), monitor.state(), monitor.pipelineMillisEwma(),
+                    monitor.pipelineMillisPercentile(0.50), monitor.pipelineMillisPercentile(0.99),
+                    monitor.recommendedFpsOrZero(), counters.slowDowns(),
+                    lifecycle.phase() == SessionLifecycle.Phase.CLOSED ? lifecycle.closeCode() : 0);
+        }
+    }
+
+    private <T> T lifecycle(java.util.function.Function<SessionLifecycle, T> read) {
+        synchronized (lock) {
+            return read.apply(lifecycle);
         }
     }
 
     private void runNext() {
         Frame frame;
+        PipelineWatch.Run run;
         synchronized (lock) {
-            if (phase == Phase.CLOSED) {
-                scheduled = false;
-                closeProcessorIfIdle();
-                return;
-            }
-            frame = queue.poll();
-            if (frame == null) {
-                scheduled = false;
-                if (phase == Phase.CLOSING) {
-                    finishClose();
+            frame = lifecycle.phase() == SessionLifecycle.Phase.CLOSED ? null : queue.poll();
+            if (!lifecycle.workerStarted(frame != null)) {
+                if (lifecycle.idleWhileClosing()) {
+                    queueClose();
                 }
-                return;
+                run = null;
+            } else {
+                run = services.watch().started(this, services.clock().nanoTime());
+                pipelineRun = run;
+                pipelineFrame = frame;
             }
-            frameInPipeline = true;
-            pipelineFrame = frame;
-            pipelineThread = Thread.currentThread();
-            pipelineStartNanos = services.clock().nanoTime();
-            pipelineTimedOut = false;
+        }
+        if (run == null) {
+            afterLock();
+            return;
         }
         long start = services.clock().nanoTime();
         InferenceResult result = null;
@@ -330,33 +331,30 @@ public final class EngineSession implements StreamSession {
             failure = t;
         }
         long pipelineNanos = services.clock().nanoTime() - start;
-        boolean again;
+        services.watch().finished(run);
+        SessionLifecycle.Returned returned;
         synchronized (lock) {
-            frameInPipeline = false;
+            pipelineRun = null;
             pipelineFrame = null;
-            pipelineThread = null;
-            boolean alreadyAnswered = pipelineTimedOut;
-            pipelineTimedOut = false;
-            Thread.interrupted(); // a timeout's interrupt must not leak into the next task of this worker
-            if (phase != Phase.CLOSED && !alreadyAnswered) {
+            returned = lifecycle.pipelineReturned(queue.size() > 0);
+            if (returned.answer()) {
                 if (failure == null) {
                     answerResult(frame, result, pipelineNanos);
                 } else {
                     answerFailure(frame, failure);
                 }
+            } else if (returned.unanswered()) {
+                defer(new FrameAnswer(frame, Kind.RESULT), lostReason);
             }
-            if (phase == Phase.CLOSING) {
-                finishClose();
+            if (returned.closeNow()) {
+                queueClose();
             }
-            if (phase == Phase.CLOSED) {
-                scheduled = false;
-                closeProcessorIfIdle();
-                return;
-            }
-            again = queue.size() > 0;
-            scheduled = again;
         }
-        if (again) {
+        afterLock();
+        if (returned.closeProcessor()) {
+            closeProcessor();
+        }
+        if (returned.runAgain()) {
             submitWorker();
         }
     }
@@ -366,66 +364,73 @@ public final class EngineSession implements StreamSession {
             services.workers().execute(this::runNext);
         } catch (RejectedExecutionException e) {
             synchronized (lock) {
-                scheduled = false;
-                beginClose(null, 1001, "server shutting down");
+                lifecycle.scheduleRejected();
+                beginClose(null, "server shutting down", null, 1001);
             }
+            afterLock();
         }
     }
 
-    private void endWithError(ErrorCode code, String detail, OptionalLong frameIndex) {
+    private void reject(long index, ErrorCode code, String detail) {
         synchronized (lock) {
-            if (phase != Phase.OPEN) {
-                return;
+            if (!lifecycle.isOpen()) {
+                defer(new FrameAnswer(index, Kind.FAILED, code), lostReason);
+            } else {
+                beginClose(code, detail, index, code.closeCode());
             }
-            beginClose(new ServerMessage.StreamError(code, detail, frameIndex), code.closeCode(), code.wireName());
         }
+        afterLock();
     }
 
-    /** Under the lock: answer what waits, send the error, close once the pipeline is idle. */
-    private void beginClose(ServerMessage.StreamError error, int code, String reason) {
-        if (phase != Phase.OPEN) {
+    /**
+     * Under the lock: answer what waits, queue the error (for frame {@code index} when not
+     * {@literal null}), then the close, at once or once the frame in the pipeline is answered.
+     */
+    private void beginClose(ErrorCode error, String reason, Long index, int closeCode) {
+        SessionLifecycle.CloseStep step = lifecycle.beginClose(closeCode,
+                error != null ? error.wireName() : reason);
+        if (step == SessionLifecycle.CloseStep.NONE) {
+            if (index != null) {
+                defer(new FrameAnswer(index, Kind.FAILED, error), lostReason);
+            }
             return;
         }
-        phase = Phase.CLOSING;
-        closeCode = code;
-        closeReason = reason;
         for (Frame waiting : queue.drain()) {
             answerDropped(waiting);
         }
         if (error != null) {
-            send(error);
-            listener.errorSent(this, error.code());
+            ServerMessage.StreamError message = index == null ? new ServerMessage.StreamError(error, reason)
+                    : new ServerMessage.StreamError(error, reason, index);
+            enqueue(message, index == null ? new ErrorAnswer(error) : new FrameAnswer(index, Kind.FAILED, error));
         }
-        if (!frameInPipeline) {
-            finishClose();
+        if (step == SessionLifecycle.CloseStep.CLOSE_NOW) {
+            queueClose();
         }
     }
 
-    /** Under the lock: close the connection and report the end, once. */
-    private void finishClose() {
-        if (phase == Phase.CLOSED) {
-            return;
+    /** Under the lock: the close goes out after what is queued. */
+    private void queueClose() {
+        outbox.close(lifecycle.closeCode(), lifecycle.closeReason(), services.clock().nanoTime());
+    }
+
+    /** The outbox closed the channel (after everything queued, or cut short). */
+    private void connectionClosed(int code) {
+        boolean first;
+        synchronized (lock) {
+            first = lifecycle.closed(code);
         }
-        phase = Phase.CLOSED;
-        try {
-            channel.close(closeCode, closeReason);
-        } catch (RuntimeException e) {
-            LOG.log(Level.DEBUG, () -> "session " + id + ": closing the connection failed: " + e);
+        afterLock();
+        if (first) {
+            ended();
         }
-        closeProcessorIfIdle();
-        ended();
     }
 
     private void ended() {
-        listener.sessionClosed(this, closeCode);
+        listener.sessionClosed(this, lifecycle(SessionLifecycle::closeCode));
         services.onEnded().accept(this);
     }
 
-    private void closeProcessorIfIdle() {
-        if (frameInPipeline || processorClosed) {
-            return;
-        }
-        processorClosed = true;
+    private void closeProcessor() {
         try {
             processor.close();
         } catch (RuntimeException e) {
@@ -433,102 +438,203 @@ public final class EngineSession implements StreamSession {
         }
     }
 
+    /**
+     * After every locked section, without the lock: account for answers that could not be
+     * queued, cut a slow consumer, send what is queued, close the processor when it is free.
+     */
+    private void afterLock() {
+        List<Lost> lost;
+        boolean cut;
+        boolean closeProcessor;
+        synchronized (lock) {
+            lost = deferredLost;
+            deferredLost = null;
+            cut = slowConsumer;
+            slowConsumer = false;
+            closeProcessor = lifecycle.processorToClose();
+        }
+        if (lost != null) {
+            for (Lost each : lost) {
+                each.answer.lost(each.reason);
+            }
+        }
+        if (cut) {
+            listener.errorSent(this, ErrorCode.SLOW_CONSUMER);
+            outbox.abort(ErrorCode.SLOW_CONSUMER.closeCode(), "slow_consumer: " + config.maxPendingMessages()
+                    + " answers not read", UnansweredReason.SLOW_CONSUMER);
+        } else {
+            outbox.flush();
+        }
+        if (closeProcessor) {
+            closeProcessor();
+        }
+    }
+
+    /** Under the lock: remember an answer that went nowhere; {@link #afterLock()} reports it. */
+    private void defer(Outbox.Answer answer, UnansweredReason reason) {
+        if (deferredLost == null) {
+            deferredLost = new ArrayList<>(2);
+        }
+        deferredLost.add(new Lost(answer, reason));
+    }
+
+    /** Under the lock: queue a message; a client too far behind is cut after the lock. */
+    private void enqueue(ServerMessage message, Outbox.Answer answer) {
+        switch (outbox.add(message, answer)) {
+            case QUEUED -> { }
+            case CLOSED -> defer(answer, lostReason);
+            case FULL -> {
+                defer(answer, UnansweredReason.SLOW_CONSUMER);
+                if (lifecycle.forceClose(ErrorCode.SLOW_CONSUMER.closeCode(), "slow_consumer")) {
+                    lostReason = UnansweredReason.SLOW_CONSUMER;
+                    for (Frame waiting : queue.drain()) {
+                        defer(new FrameAnswer(waiting, Kind.DROPPED), UnansweredReason.SLOW_CONSUMER);
+                    }
+                }
+                slowConsumer = true;
+            }
+        }
+    }
+
     private void answerResult(Frame frame, InferenceResult result, long pipelineNanos) {
-        processed++;
         consecutiveFailures = 0;
-        double millis = pipelineNanos / 1e6;
-        pipelineMillisEwma = Double.isNaN(pipelineMillisEwma) ? millis
-                : pipelineMillisEwma + EWMA_ALPHA * (millis - pipelineMillisEwma);
         long now = services.clock().nanoTime();
-        meter.record(now);
-        recentPipelineTimes.record(pipelineNanos);
-        send(new ServerMessage.FrameResult(frame.index(), result));
-        listener.frameProcessed(this, frame.index(), pipelineNanos, now - frame.receivedNanos());
+        monitor.resultDecided(pipelineNanos, now);
+        enqueue(new ServerMessage.FrameResult(frame.index(), result), new FrameAnswer(frame, pipelineNanos));
         recordAnswer(false, now);
     }
 
     private void answerFailure(Frame frame, Throwable failure) {
-        failed++;
         consecutiveFailures++;
         String detail = GENERIC_FAILURE;
         if (failure instanceof PipelineException && failure.getMessage() != null) {
-            detail = failure.getMessage();
+            detail = ClientText.safe(failure.getMessage());
         } else {
             LOG.log(Level.DEBUG, "session " + id + ": pipeline '" + pipelineId + "' failed on frame " + frame.index(), failure);
         }
-        send(new ServerMessage.StreamError(ErrorCode.PIPELINE_FAILURE, detail, frame.index()));
-        listener.errorSent(this, ErrorCode.PIPELINE_FAILURE);
-        listener.frameFailed(this, frame.index(), failure);
+        enqueue(new ServerMessage.StreamError(ErrorCode.PIPELINE_FAILURE, detail, frame.index()),
+                new FrameAnswer(frame.index(), Kind.FAILED, ErrorCode.PIPELINE_FAILURE, failure));
         recordAnswer(false, services.clock().nanoTime());
         if (consecutiveFailures >= config.maxConsecutiveFailures()) {
-            beginClose(null, ErrorCode.PIPELINE_FAILURE.closeCode(),
-                    "pipeline failed on " + consecutiveFailures + " frames in a row");
+            beginClose(null, "pipeline failed on " + consecutiveFailures + " frames in a row", null,
+                    ErrorCode.PIPELINE_FAILURE.closeCode());
         }
     }
 
     private void answerDropped(Frame frame) {
-        dropped++;
-        send(new ServerMessage.FrameDropped(frame.index()));
-        listener.frameDropped(this, frame.index());
+        enqueue(new ServerMessage.FrameDropped(frame.index()), new FrameAnswer(frame, Kind.DROPPED));
         recordAnswer(true, services.clock().nanoTime());
     }
 
-    /** Under the lock: slide the window, move the state, warn when critical. */
+    /** Under the lock: slide the window; queue a slow-down warning when the monitor asks for one. */
     private void recordAnswer(boolean wasDropped, long now) {
-        window.record(wasDropped);
-        if (phase != Phase.OPEN) {
-            return;
-        }
-        double rate = window.dropRate();
-        BackpressureState next = !window.isFull() ? BackpressureState.NORMAL
-                : rate >= config.slowdownThreshold() ? BackpressureState.CRITICAL
-                : rate >= config.dropThreshold() ? BackpressureState.WARNING
-                : BackpressureState.NORMAL;
-        boolean warn = next == BackpressureState.CRITICAL && (state != BackpressureState.CRITICAL
-                || now - lastSlowDownNanos >= config.slowDownInterval().toNanos());
-        state = next;
-        if (warn) {
-            double fps = recommendedFps();
-            double roundedRate = Math.round(rate * 1000) / 1000.0;
-            lastSlowDownNanos = now;
-            slowDowns++;
-            send(new ServerMessage.SlowDown(roundedRate, fps));
-            listener.slowDown(this, roundedRate, fps);
+        ServerMessage.SlowDown warning = monitor.answered(wasDropped, now, lifecycle.isOpen());
+        if (warning != null) {
+            enqueue(warning, new SlowDownAnswer(warning));
         }
     }
 
-    /** What this session's pipeline sustains now: measured result rate, else 1 / mean pipeline time. */
-    private double recommendedFps() {
-        double rate = meter.perSecond();
-        if (Double.isNaN(rate)) {
-            rate = pipelineMillisEwma > 0 ? 1000.0 / pipelineMillisEwma : 0.0;
+    private enum Kind { RESULT, DROPPED, FAILED }
+
+    /** One frame's answer: counted when the transport wrote it, or as unanswered when it did not. */
+    private final class FrameAnswer implements Outbox.Answer {
+        private final long index;
+        private final Kind kind;
+        private final long receivedNanos;
+        private final long pipelineNanos;
+        private final ErrorCode code;
+        private final Throwable cause;
+
+        FrameAnswer(Frame frame, Kind kind) {
+            this(frame.index(), kind, frame.receivedNanos(), 0, null, null);
         }
-        return Math.max(0.1, Math.floor(rate * 10) / 10);
+
+        FrameAnswer(Frame frame, long pipelineNanos) {
+            this(frame.index(), Kind.RESULT, frame.receivedNanos(), pipelineNanos, null, null);
+        }
+
+        FrameAnswer(long index, Kind kind, ErrorCode code) {
+            this(index, kind, 0, 0, code, null);
+        }
+
+        FrameAnswer(long index, Kind kind, ErrorCode code, Throwable cause) {
+            this(index, kind, 0, 0, code, cause);
+        }
+
+        private FrameAnswer(long index, Kind kind, long receivedNanos, long pipelineNanos, ErrorCode code,
+                            Throwable cause) {
+            this.index = index;
+            this.kind = kind;
+            this.receivedNanos = receivedNanos;
+            this.pipelineNanos = pipelineNanos;
+            this.code = code;
+            this.cause = cause;
+        }
+
+        @Override
+        public void delivered() {
+            EngineSession session = EngineSession.this;
+            switch (kind) {
+                case RESULT -> {
+                    counters.processedOne();
+                    listener.frameProcessed(session, index, pipelineNanos,
+                            services.clock().nanoTime() - receivedNanos);
+                }
+                case DROPPED -> {
+                    counters.droppedOne();
+                    listener.frameDropped(session, index);
+                }
+                case FAILED -> {
+                    counters.failedOne();
+                    listener.errorSent(session, code);
+                    listener.frameFailed(session, index, cause != null ? cause
+                            : new FrameRejectedException(code, code.wireName()));
+                }
+            }
+        }
+
+        @Override
+        public void lost(UnansweredReason reason) {
+            counters.unansweredOne();
+            listener.frameUnanswered(EngineSession.this, index, reason);
+        }
     }
 
-    /** Under the lock: hand a message to the transport unless the client stopped reading. */
-    private void send(ServerMessage message) {
-        if (phase == Phase.CLOSED) {
-            return;
+    /** An error that concerns no single frame. */
+    private final class ErrorAnswer implements Outbox.Answer {
+        private final ErrorCode code;
+
+        ErrorAnswer(ErrorCode code) {
+            this.code = code;
         }
-        if (pendingSends.get() >= config.maxPendingMessages()) {
-            abortSlowConsumer();
-            return;
+
+        @Override
+        public void delivered() {
+            listener.errorSent(EngineSession.this, code);
         }
-        pendingSends.incrementAndGet();
-        try {
-            channel.send(message, sendCallback);
-        } catch (RuntimeException e) {
-            pendingSends.decrementAndGet();
-            LOG.log(Level.DEBUG, () -> "session " + id + ": sending failed: " + e);
+
+        @Override
+        public void lost(UnansweredReason reason) {
+            // the client is gone; nothing to count
         }
     }
 
-    private void abortSlowConsumer() {
-        unanswered += queue.drain().size();
-        closeCode = ErrorCode.SLOW_CONSUMER.closeCode();
-        closeReason = "slow_consumer: " + pendingSends.get() + " answers not read";
-        listener.errorSent(this, ErrorCode.SLOW_CONSUMER);
-        finishClose();
+    private final class SlowDownAnswer implements Outbox.Answer {
+        private final ServerMessage.SlowDown warning;
+
+        SlowDownAnswer(ServerMessage.SlowDown warning) {
+            this.warning = warning;
+        }
+
+        @Override
+        public void delivered() {
+            counters.slowDownOne();
+            listener.slowDown(EngineSession.this, warning.dropRate(), warning.recommendedFps());
+        }
+
+        @Override
+        public void lost(UnansweredReason reason) {
+            // the client is gone; nothing to count
+        }
     }
 }

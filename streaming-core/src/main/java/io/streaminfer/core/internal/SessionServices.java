@@ -1,6 +1,5 @@
 package io.streaminfer.core.internal;
 
-import io.streaminfer.core.BackpressurePolicy;
 import io.streaminfer.core.Clock;
 import io.streaminfer.core.FrameValidator;
 import io.streaminfer.core.StreamConfig;
@@ -14,10 +13,10 @@ import java.util.function.Consumer;
  *
  * @param config    the engine's settings
  * @param clock     the time source
- * @param listener  the metrics port
+ * @param listener  the metrics port (never throws: the engine isolates it)
  * @param validator the frame validator
- * @param policy    the backpressure policy
  * @param workers   the shared worker pool that runs pipelines
+ * @param watch     every frame running in a pipeline, for the timeout
  * @param onEnded   told once when a session ends, to forget it
  */
 public record SessionServices(
@@ -25,7 +24,7 @@ public record SessionServices(
         Clock clock,
         StreamListener listener,
         FrameValidator validator,
-        BackpressurePolicy policy,
         Executor workers,
+        PipelineWatch watch,
         Consumer<EngineSession> onEnded) {
 }
