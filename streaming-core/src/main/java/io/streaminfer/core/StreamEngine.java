@@ -120,7 +120,8 @@ public final class StreamEngine implements AutoCloseable {
                     "the server is at its limit of " + config.maxSessions() + " sessions; try again later");
         }
         String client = remoteAddress == null ? "unknown" : remoteAddress;
-        if (sessionsPerClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet() > config.maxSessionsPerClient()) {
+        if (sessionsPerClient.computeIfAbsent(client, c -> new AtomicInteger()).incrementAndGet() > config.maxSessionsPerClient()
+                && config.maxSessionsPerClient() > 0) { // 0: no cap per address (still counted, released alike)
             release(client);
             return refuse(sessionId, pipelineId, remoteAddress, channel, ErrorCode.SERVER_BUSY,
                     "your address has " + config.maxSessionsPerClient() + " sessions open, the limit per client; try again later");
