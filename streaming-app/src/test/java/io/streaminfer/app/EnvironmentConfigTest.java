@@ -146,7 +146,6 @@ class EnvironmentConfigTest {
             "STREAM_MANAGEMENT_TOKEN_FILE|/nonexistent/token|does not exist",
             "STREAM_ALLOWED_ORIGINS|https://cams.example.org/path|scheme://host",
             "STREAM_REQUIRE_ORIGIN|yes|one of true, false",
-            "STREAM_SERVER|netty|one of tyrus, jetty",
     })
     void badValuesStopStartupNamingTheVariable(String variable, String value, String expectation) {
         assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, value)))
