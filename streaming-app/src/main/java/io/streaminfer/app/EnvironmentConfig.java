@@ -1,31 +1,34 @@
 package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
-
+import io.streaminfer.core.StreamSetting;
 import io.streaminfer.websocket.AccessPolicy;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.Set;
 
 /**
  * Reads the server's settings from environment variables (the original service's names kept).
- * A bad value stops startup with a {@link ConfigurationException} naming the variable; it is
- * never replaced by a default.
+ * The engine's variables, defaults and ranges come from their one declaration,
+ * {@link StreamSetting}; the server's own (addresses, ports, tokens, logs) are read here. A bad
+ * value, or a variable that is set but empty, stops startup with a {@link ConfigurationException}
+ * naming the variable; it is never replaced by a default.
  */
 public final class EnvironmentConfig {
 
     private static final List<String> LOG_FORMATS = List.of("json", "text");
     private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error");
-
-    private static final double BYTES_PER_MB = 1_048_576.0;
+    private static final int MIN_TOKEN_LENGTH = 16;
 
     private final Map<String, String> env;
 
@@ -43,9 +46,11 @@ public final class EnvironmentConfig {
     }
 
     private ServerSettings parse() {
-        String host = text("STREAM_HOST", "0.0.0.0");
+        String host = host("STREAM_HOST", "0.0.0.0");
         int port = integer("STREAM_PORT", 8080, 0, 65_535);
-        String managementHost = text("STREAM_MANAGEMENT_HOST", host);
+        // the management listener follows STREAM_HOST (all interfaces by default) so kubelet probes and
+        // Prometheus reach it on the pod's address; /sessions is guarded instead (see management(...))
+        String managementHost = host("STREAM_MANAGEMENT_HOST", host);
         int managementPort = integer("STREAM_MANAGEMENT_PORT", 9090, 0, 65_535);
         if (managementPort != 0 && managementPort == port && managementHost.equals(host)) {
             throw new ConfigurationException("STREAM_MANAGEMENT_PORT", "(" + managementPort
@@ -54,59 +59,78 @@ public final class EnvironmentConfig {
         String logFormat = oneOf("STREAM_LOG_FORMAT", "json", LOG_FORMATS);
         String logLevel = oneOf("STREAM_LOG_LEVEL", "info", LOG_LEVELS);
         int workers = integer("STREAM_WORKERS", Runtime.getRuntime().availableProcessors(), 1, 1024);
-        double maxFrameMb = decimal("STREAM_MAX_FRAME_SIZE_MB", 5.0, 0.001, 1024.0);
-        double dropThreshold = decimal("STREAM_DROP_THRESHOLD", 0.10, 0.0, 1.0);
-        double slowdownThreshold = decimal("STREAM_SLOWDOWN_THRESHOLD", 0.30, 0.0, 1.0);
-        if (dropThreshold <= 0) {
-            throw new ConfigurationException("STREAM_DROP_THRESHOLD", "must be above 0, got " + dropThreshold);
-        }
-        if (slowdownThreshold <= 0) {
-            throw new ConfigurationException("STREAM_SLOWDOWN_THRESHOLD", "must be above 0, got " + slowdownThreshold);
-        }
-        if (dropThreshold > slowdownThreshold) {
-            throw new ConfigurationException("STREAM_DROP_THRESHOLD", "(" + dropThreshold
-                    + ") must not be above STREAM_SLOWDOWN_THRESHOLD (" + slowdownThreshold + ")");
-        }
-        StreamConfig stream = StreamConfig.builder()
-                .maxFrameBytes((long) Math.floor(maxFrameMb * BYTES_PER_MB))
-                .queueDepth(integer("STREAM_QUEUE_DEPTH", 1, 1, 1000))
-                .rateWindow(integer("STREAM_RATE_WINDOW", 30, 2, 100_000))
-                .dropThreshold(dropThreshold)
-                .slowdownThreshold(slowdownThreshold)
-                .maxConsecutiveFailures(integer("STREAM_MAX_CONSECUTIVE_FAILURES", 5, 1, 1_000_000))
-                .maxSessions(integer("STREAM_MAX_SESSIONS", 64, 1, 100_000))
-                .maxSessionsPerClient(integer("STREAM_MAX_SESSIONS_PER_CLIENT", 16, 1, 100_000))
-                .maxPendingMessages(integer("STREAM_MAX_PENDING_MESSAGES", 256, 8, 1_000_000))
-                .idleTimeout(Duration.ofSeconds(integer("STREAM_IDLE_TIMEOUT_S", 60, 1, 86_400)))
-                .pipelineTimeout(Duration.ofMillis(integer("STREAM_PIPELINE_TIMEOUT_MS", 10_000, 1, 3_600_000)))
-                .build();
+        StreamConfig stream = engine();
         Duration delay = Duration.ofMillis(integer("STREAM_DELAY_MS", 50, 0, 60_000));
         Duration grace = Duration.ofSeconds(integer("STREAM_SHUTDOWN_GRACE_S", 10, 0, 3600));
         Path pipelines = present("STREAM_PIPELINES") ? Path.of(env.get("STREAM_PIPELINES").trim()) : null;
+        long maxPendingBytes = (long) integer("STREAM_MAX_PENDING_KB", 16 * 1024, 1, 4 * 1024 * 1024) * 1024;
+        ServerSettings.Transport transport = ServerSettings.Transport.valueOf(
+                oneOf("STREAM_SERVER", "tyrus", List.of("tyrus", "jetty")).toUpperCase(Locale.ROOT));
+        String streamToken = secret("STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE");
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
-                logFormat, logLevel, pipelines, access(),
-                (long) integer("STREAM_MAX_PENDING_KB", 16 * 1024, 1, 4 * 1024 * 1024) * 1024,
-                ServerSettings.Transport.valueOf(oneOf("STREAM_SERVER", "tyrus", List.of("tyrus", "jetty"))
-                        .toUpperCase(java.util.Locale.ROOT)));
+                logFormat, logLevel, pipelines, access(streamToken), maxPendingBytes, transport,
+                management(managementHost, streamToken));
     }
 
+    /** Every declared engine setting with a variable, read through its declaration. */
+    private StreamConfig engine() {
+        StreamConfig.Builder builder = StreamConfig.builder();
+        for (StreamSetting<?> setting : StreamSetting.all()) {
+            setting.variable().filter(this::present).ifPresent(variable -> read(builder, setting, variable));
+        }
+        double drop = valueOf(StreamSetting.DROP_THRESHOLD);
+        double slowdown = valueOf(StreamSetting.SLOWDOWN_THRESHOLD);
+        if (drop > slowdown) {
+            throw new ConfigurationException(StreamSetting.DROP_THRESHOLD.variable().orElseThrow(), "(" + drop
+                    + ") must not be above " + StreamSetting.SLOWDOWN_THRESHOLD.variable().orElseThrow() + " (" + slowdown + ")");
+        }
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // every value was checked against its declaration above; only a rule across settings lands here
+            String variable = StreamSetting.all().stream()
+                    .filter(setting -> e.getMessage().startsWith(setting.property() + " "))
+                    .findFirst().flatMap(StreamSetting::variable).orElse("STREAM_*");
+            throw new ConfigurationException(variable, e.getMessage());
+        }
+    }
+
+    private <T extends Comparable<? super T>> void read(StreamConfig.Builder builder, StreamSetting<T> setting,
+                                                        String variable) {
+        try {
+            builder.set(setting, setting.parse(env.get(variable)));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(variable, e.getMessage());
+        }
+    }
+
+    private <T extends Comparable<? super T>> T valueOf(StreamSetting<T> setting) {
+        String variable = setting.variable().orElseThrow();
+        return present(variable) ? setting.parse(env.get(variable)) : setting.defaultValue();
+    }
+
+    /**
+     * @param name the variable
+     * @return whether it is set; a variable set to blank is a mistake (an unset secret, a typo in a
+     *         manifest), not a request for the default
+     * @throws ConfigurationException when it is set but blank
+     */
     private boolean present(String name) {
         String value = env.get(name);
-        return value != null && !value.isBlank();
+        if (value == null) {
+            return false;
+        }
+        if (value.isBlank()) {
+            throw new ConfigurationException(name, "is set but empty: give it a value, or unset it to use the default");
+        }
+        return true;
     }
 
-    private String text(String name, String fallback) {
-        if (!present(name)) {
-            return fallback;
-        }
-        String value = env.get(name).trim();
-        if (value.chars().anyMatch(Character::isWhitespace)) {
-            throw new ConfigurationException(name, "must not contain spaces, got '" + value + "'");
-        }
-        return value;
+    private String host(String name, String fallback) {
+        return present(name) ? BindAddress.check(name, env.get(name).trim()) : fallback;
     }
 
-    private AccessPolicy access() {
+    private AccessPolicy access(String token) {
         Set<String> origins = new LinkedHashSet<>();
         if (present("STREAM_ALLOWED_ORIGINS")) {
             for (String origin : env.get("STREAM_ALLOWED_ORIGINS").split(",")) {
@@ -122,40 +146,80 @@ public final class EnvironmentConfig {
             }
         }
         boolean requireOrigin = bool("STREAM_REQUIRE_ORIGIN", false);
-        if (present("STREAM_AUTH_TOKEN") && present("STREAM_AUTH_TOKEN_FILE")) {
-            throw new ConfigurationException("STREAM_AUTH_TOKEN", "set either it or STREAM_AUTH_TOKEN_FILE, not both");
-        }
-        String token = null;
-        if (present("STREAM_AUTH_TOKEN")) {
-            token = env.get("STREAM_AUTH_TOKEN").trim();
-        } else if (present("STREAM_AUTH_TOKEN_FILE")) {
-            Path file = Path.of(env.get("STREAM_AUTH_TOKEN_FILE").trim());
-            try {
-                token = Files.readString(file).trim();
-            } catch (IOException e) {
-                throw new ConfigurationException("STREAM_AUTH_TOKEN_FILE", file + " cannot be read (" + e.getClass().getSimpleName() + ")");
-            }
-            if (token.isEmpty()) {
-                throw new ConfigurationException("STREAM_AUTH_TOKEN_FILE", file + " is empty");
-            }
-        }
-        if (token != null && token.length() < 16) {
-            throw new ConfigurationException(present("STREAM_AUTH_TOKEN") ? "STREAM_AUTH_TOKEN" : "STREAM_AUTH_TOKEN_FILE",
-                    "the token must be at least 16 characters long"); // never echo it
-        }
         return AccessPolicy.of(origins, requireOrigin, token);
     }
 
+    /**
+     * Decides who may read {@code /sessions}: holders of the management token when there is one;
+     * otherwise nobody when the stream port needs a token or the listener is reachable beyond
+     * loopback (it lists client addresses); otherwise (a local, open server) everyone.
+     */
+    private ManagementAccess management(String managementHost, String streamToken) {
+        String token = secret("STREAM_MANAGEMENT_TOKEN", "STREAM_MANAGEMENT_TOKEN_FILE");
+        if (token != null) {
+            if (token.equals(streamToken)) {
+                throw new ConfigurationException(present("STREAM_MANAGEMENT_TOKEN") ? "STREAM_MANAGEMENT_TOKEN"
+                        : "STREAM_MANAGEMENT_TOKEN_FILE", "must differ from STREAM_AUTH_TOKEN: stream clients hold that"
+                        + " one, and the management token guards their addresses");
+            }
+            return ManagementAccess.token(token);
+        }
+        String howToOpen = "set STREAM_MANAGEMENT_TOKEN (or STREAM_MANAGEMENT_TOKEN_FILE) and send it as"
+                + " Authorization: Bearer <token>";
+        if (streamToken != null) {
+            return ManagementAccess.closed("/sessions lists client addresses and the stream port requires a token, so"
+                    + " this needs one too: " + howToOpen);
+        }
+        if (!BindAddress.isLoopback(managementHost)) {
+            return ManagementAccess.closed("/sessions lists client addresses and this port is reachable beyond"
+                    + " loopback: " + howToOpen + ", or set STREAM_MANAGEMENT_HOST=127.0.0.1");
+        }
+        return ManagementAccess.open();
+    }
+
+    /** A shared secret from a variable or a file (a Kubernetes secret, say); never echoed in a message. */
+    private String secret(String variable, String fileVariable) {
+        if (present(variable) && present(fileVariable)) {
+            throw new ConfigurationException(variable, "set either it or " + fileVariable + ", not both");
+        }
+        String token;
+        String source;
+        if (present(variable)) {
+            token = env.get(variable).trim();
+            source = variable;
+        } else if (present(fileVariable)) {
+            source = fileVariable;
+            try {
+                token = Files.readString(Path.of(env.get(fileVariable).trim())).trim();
+            } catch (NoSuchFileException e) {
+                throw new ConfigurationException(fileVariable, "the file cannot be read: it does not exist");
+            } catch (AccessDeniedException e) {
+                throw new ConfigurationException(fileVariable, "the file cannot be read: permission denied");
+            } catch (IOException | RuntimeException e) {
+                throw new ConfigurationException(fileVariable, "the file cannot be read");
+            }
+            if (token.isEmpty()) {
+                throw new ConfigurationException(fileVariable, "the file is empty");
+            }
+        } else {
+            return null;
+        }
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            throw new ConfigurationException(source, "the token must be at least " + MIN_TOKEN_LENGTH
+                    + " characters long"); // never echo it
+        }
+        return token;
+    }
+
     private boolean bool(String name, boolean fallback) {
-        String value = oneOf(name, String.valueOf(fallback), List.of("true", "false"));
-        return Boolean.parseBoolean(value);
+        return Boolean.parseBoolean(oneOf(name, String.valueOf(fallback), List.of("true", "false")));
     }
 
     private String oneOf(String name, String fallback, List<String> allowed) {
         if (!present(name)) {
             return fallback;
         }
-        String value = env.get(name).trim().toLowerCase(java.util.Locale.ROOT);
+        String value = env.get(name).trim().toLowerCase(Locale.ROOT);
         if (!allowed.contains(value)) {
             throw new ConfigurationException(name, "expected one of " + String.join(", ", allowed) + ", got '"
                     + env.get(name).trim() + "'");
@@ -164,30 +228,19 @@ public final class EnvironmentConfig {
     }
 
     private int integer(String name, int fallback, int min, int max) {
-        return number(name, fallback, min, max, Integer::valueOf, "a whole number");
-    }
-
-    private double decimal(String name, double fallback, double min, double max) {
-        return number(name, fallback, min, max, Double::valueOf, "a number");
-    }
-
-    private <T extends Comparable<T>> T number(String name, T fallback, T min, T max, Function<String, T> parser,
-                                               String kind) {
         if (!present(name)) {
             return fallback;
         }
         String value = env.get(name).trim();
-        String expected = "expected " + kind + " between " + min + " and " + max + ", got ";
-        T parsed;
         try {
-            parsed = parser.apply(value);
+            int parsed = Integer.parseInt(value);
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
         } catch (NumberFormatException e) {
-            throw new ConfigurationException(name, expected + "'" + value + "'");
+            // reported below, with the range
         }
-        // NaN compares above every double, so it fails the range check too
-        if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-            throw new ConfigurationException(name, expected + value);
-        }
-        return parsed;
+        throw new ConfigurationException(name, "expected a whole number between " + min + " and " + max
+                + ", got '" + value + "'");
     }
 }

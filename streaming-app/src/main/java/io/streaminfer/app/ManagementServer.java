@@ -1,42 +1,68 @@
 package io.streaminfer.app;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streaminfer.core.SessionStats;
 import io.streaminfer.core.StreamEngine;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
  * The management HTTP listener, separate from the WebSocket port so it can stay private:
  * {@code /health}, {@code /ready}, {@code /metrics} (Prometheus), {@code /pipelines} and
  * {@code /sessions}. Read-only; GET and HEAD only.
+ *
+ * <p>It must answer probes whatever other clients do, so it runs on Jetty's non-blocking
+ * connector with its own small thread pool: an idle or half-sent request holds no thread, a
+ * connection that makes no progress for {@link #IDLE_TIMEOUT} is closed, and at most
+ * {@link #MAX_CONNECTIONS} are open at once (at the limit, idle ones are cut sooner). No
+ * {@code Server} header, and error pages never repeat the request. {@code /sessions} lists client
+ * addresses, so {@link ManagementAccess} guards it; the probes' and scraper's endpoints stay open.
  */
 final class ManagementServer implements AutoCloseable {
+
+    /** Threads of the listener: one acceptor, one selector, the rest answer requests. */
+    static final int MAX_THREADS = 8;
+    /** How long a connection may make no progress (no byte read or written) before it is closed. */
+    static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
+    /** Connections open at once; far above what probes and scrapers need. */
+    static final int MAX_CONNECTIONS = 128;
+    /** The idle timeout of every connection while the limit is reached. */
+    static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(1);
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     private static final String JSON = "application/json";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    private static final List<String> ENDPOINTS = List.of("/health", "/ready", "/metrics", "/pipelines", "/sessions");
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final PrometheusMeterRegistry metrics;
-    private final StreamEngine engine;
-    private final Supplier<Lifecycle> lifecycle;
+    private final Server server;
+    private final ServerConnector connector;
 
     /** Where the server is in its life, as {@code /ready} reports it. */
     enum Lifecycle {
@@ -48,104 +74,184 @@ final class ManagementServer implements AutoCloseable {
         STOPPING
     }
 
-    private ManagementServer(HttpServer server, PrometheusMeterRegistry metrics, StreamEngine engine,
-                             Supplier<Lifecycle> lifecycle) {
+    private ManagementServer(Server server, ServerConnector connector) {
         this.server = server;
-        this.metrics = metrics;
-        this.engine = engine;
-        this.lifecycle = lifecycle;
-        this.executor = Executors.newFixedThreadPool(2, task -> {
-            Thread thread = new Thread(task, "management-http");
-            thread.setDaemon(true);
-            return thread;
-        });
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.connector = connector;
     }
 
-    static ManagementServer start(String host, int port, PrometheusMeterRegistry metrics, StreamEngine engine,
-                                  Supplier<Lifecycle> lifecycle) throws IOException {
-        ManagementServer management = new ManagementServer(
-                HttpServer.create(new InetSocketAddress(host, port), 16), metrics, engine, lifecycle);
-        management.server.start();
-        return management;
+    /**
+     * Binds and starts.
+     *
+     * @param host      the address to bind
+     * @param port      the port, 0 for any free port
+     * @param access    who may read {@code /sessions}
+     * @param metrics   what {@code /metrics} exposes
+     * @param engine    the engine whose pipelines and sessions are listed
+     * @param lifecycle what {@code /ready} reports
+     * @return the running listener
+     * @throws IOException when the port cannot be bound
+     */
+    static ManagementServer start(String host, int port, ManagementAccess access, PrometheusMeterRegistry metrics,
+                                  StreamEngine engine, Supplier<Lifecycle> lifecycle) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, (int) Duration.ofSeconds(30).toMillis());
+        threads.setName("management-http");
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        server.setStopTimeout(0);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(8 * 1024);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        server.addConnector(connector);
+        NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, connector);
+        limit.setEndPointIdleTimeout(IDLE_TIMEOUT_AT_LIMIT.toMillis());
+        server.addBean(limit);
+
+        server.setErrorHandler(new PlainErrorHandler());
+        server.setHandler(new Endpoints(access, metrics, engine, lifecycle));
+        try {
+            server.start();
+        } catch (IOException e) {
+            stopQuietly(server);
+            throw e;
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw new IOException("the management listener did not start: " + e.getMessage(), e);
+        }
+        return new ManagementServer(server, connector);
     }
 
+    /** @return the bound port */
     int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        stopQuietly(server);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            if (!"GET".equals(method) && !"HEAD".equals(method)) {
-                exchange.getResponseHeaders().add("Allow", "GET, HEAD");
-                respond(exchange, 405, JSON, json(Map.of("error", "method_not_allowed")));
-                return;
-            }
-            switch (exchange.getRequestURI().getPath()) {
-                case "/health" -> respond(exchange, 200, JSON, json(Map.of("status", "up")));
-                case "/ready" -> ready(exchange);
-                case "/metrics" -> respond(exchange, 200, PROMETHEUS_TEXT, metrics.scrape());
-                case "/pipelines" -> respond(exchange, 200, JSON, PipelinesJson.of(engine.registry()));
-                case "/sessions" -> respond(exchange, 200, JSON, json(sessions()));
-                default -> respond(exchange, 404, JSON, json(Map.of("error", "not_found",
-                        "endpoints", List.of("/health", "/ready", "/metrics", "/pipelines", "/sessions"))));
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("management request failed", e);
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("the management listener did not stop cleanly: {}", e.toString());
         }
     }
 
-    private void ready(HttpExchange exchange) throws IOException {
-        Lifecycle state = lifecycle.get();
-        respond(exchange, state == Lifecycle.READY ? 200 : 503, JSON,
-                json(Map.of("status", state.name().toLowerCase(java.util.Locale.ROOT))));
-    }
+    /** The endpoints. Every answer is JSON or Prometheus text, never cached. */
+    private static final class Endpoints extends Handler.Abstract {
 
-    private List<Map<String, Object>> sessions() {
-        return engine.sessions().stream().map(ManagementServer::describe).toList();
-    }
+        private final ManagementAccess access;
+        private final PrometheusMeterRegistry metrics;
+        private final StreamEngine engine;
+        private final Supplier<Lifecycle> lifecycle;
 
-    private static Map<String, Object> describe(SessionStats s) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("session_id", s.sessionId());
-        json.put("pipeline_id", s.pipelineId());
-        json.put("remote", s.remoteAddress());
-        json.put("age_s", Math.round(s.ageNanos() / 1e7) / 100.0);
-        json.put("received", s.received());
-        json.put("processed", s.processed());
-        json.put("dropped", s.dropped());
-        json.put("failed", s.failed());
-        json.put("drop_rate", s.dropRate());
-        json.put("state", s.state().name().toLowerCase(java.util.Locale.ROOT));
-        json.put("pipeline_ms_p50", s.pipelineMillisP50());
-        json.put("pipeline_ms_p99", s.pipelineMillisP99());
-        json.put("recommended_fps", s.recommendedFps());
-        json.put("slow_downs", s.slowDowns());
-        return json;
-    }
+        Endpoints(ManagementAccess access, PrometheusMeterRegistry metrics, StreamEngine engine,
+                  Supplier<Lifecycle> lifecycle) {
+            this.access = access;
+            this.metrics = metrics;
+            this.engine = engine;
+            this.lifecycle = lifecycle;
+        }
 
-    private String json(Object value) throws IOException {
-        return mapper.writeValueAsString(value);
-    }
-
-    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            try {
+                if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
+                    response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                    send(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, JSON,
+                            json(Map.of("error", "method_not_allowed")));
+                    return true;
+                }
+                switch (Request.getPathInContext(request)) {
+                    case "/health" -> send(request, response, callback, 200, JSON, json(Map.of("status", "up")));
+                    case "/ready" -> {
+                        Lifecycle state = lifecycle.get();
+                        send(request, response, callback, state == Lifecycle.READY ? 200 : 503, JSON,
+                                json(Map.of("status", state.name().toLowerCase(Locale.ROOT))));
+                    }
+                    case "/metrics" -> send(request, response, callback, 200, PROMETHEUS_TEXT, metrics.scrape());
+                    case "/pipelines" -> send(request, response, callback, 200, JSON, PipelinesJson.of(engine.registry()));
+                    case "/sessions" -> guarded(request, response, callback);
+                    default -> send(request, response, callback, 404, JSON,
+                            json(Map.of("error", "not_found", "endpoints", ENDPOINTS)));
+                }
+            } catch (RuntimeException | JsonProcessingException e) {
+                LOG.warn("management request failed", e);
+                Response.writeError(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500);
             }
+            return true;
+        }
+
+        private void guarded(Request request, Response response, Callback callback) throws JsonProcessingException {
+            switch (access.check(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                case ALLOWED -> send(request, response, callback, 200, JSON,
+                        json(engine.sessions().stream().map(Endpoints::describe).toList()));
+                case UNAUTHORIZED -> {
+                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"management\"");
+                    send(request, response, callback, HttpStatus.UNAUTHORIZED_401, JSON, json(Map.of(
+                            "error", "unauthorized",
+                            "detail", "send the management token as Authorization: Bearer <token>")));
+                }
+                case FORBIDDEN -> send(request, response, callback, HttpStatus.FORBIDDEN_403, JSON,
+                        json(Map.of("error", "forbidden", "detail", access.closedReason())));
+            }
+        }
+
+        private static Map<String, Object> describe(SessionStats s) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("session_id", s.sessionId());
+            json.put("pipeline_id", s.pipelineId());
+            json.put("remote", s.remoteAddress());
+            json.put("age_s", Math.round(s.ageNanos() / 1e7) / 100.0);
+            json.put("received", s.received());
+            json.put("processed", s.processed());
+            json.put("dropped", s.dropped());
+            json.put("failed", s.failed());
+            json.put("drop_rate", s.dropRate());
+            json.put("state", s.state().name().toLowerCase(Locale.ROOT));
+            json.put("pipeline_ms_p50", s.pipelineMillisP50());
+            json.put("pipeline_ms_p99", s.pipelineMillisP99());
+            json.put("recommended_fps", s.recommendedFps());
+            json.put("slow_downs", s.slowDowns());
+            return json;
+        }
+
+        private static String json(Object value) throws JsonProcessingException {
+            return MAPPER.writeValueAsString(value);
+        }
+
+        private static void send(Request request, Response response, Callback callback, int status, String contentType,
+                                 String body) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+            boolean head = HttpMethod.HEAD.is(request.getMethod());
+            response.write(true, head ? null : ByteBuffer.wrap(bytes), callback);
+        }
+    }
+
+    /**
+     * Error pages Jetty writes itself (a malformed request, a URI or headers too long, a failure):
+     * the status as a JSON code, never the reason Jetty gives, which can quote the request.
+     */
+    private static final class PlainErrorHandler extends ErrorHandler {
+
+        @Override
+        protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                        Callback callback) {
+            String reason = HttpStatus.getMessage(code).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
+            response.write(true, ByteBuffer.wrap(("{\"error\":\"" + reason + "\"}").getBytes(StandardCharsets.UTF_8)),
+                    callback);
         }
     }
 }

@@ -24,11 +24,12 @@ import java.util.Objects;
  * @param access         which origins and credentials may open streams (its text form hides the token)
  * @param maxPendingBytes answers' bytes that may wait to be written to one client
  * @param transport      the WebSocket container that hosts the endpoint
+ * @param management     who may read the management endpoints that list clients (its text form hides the token)
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
                              String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access,
-                             long maxPendingBytes, Transport transport) {
+                             long maxPendingBytes, Transport transport, ManagementAccess management) {
 
     /** The WebSocket containers the endpoint can run in ({@code STREAM_SERVER}). */
     public enum Transport {
@@ -49,5 +50,6 @@ public record ServerSettings(String host, int port, String managementHost, int m
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(management, "management");
     }
 }

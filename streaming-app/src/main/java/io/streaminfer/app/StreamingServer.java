@@ -94,7 +94,7 @@ public final class StreamingServer implements AutoCloseable {
         StreamingServer server = new StreamingServer(settings);
         try {
             server.management = ManagementServer.start(settings.managementHost(), settings.managementPort(),
-                    server.metrics, server.engine, () -> server.lifecycle);
+                    settings.management(), server.metrics, server.engine, () -> server.lifecycle);
             server.transport = server.startTransport();
         } catch (IOException | RuntimeException e) {
             server.release();

@@ -50,6 +50,10 @@ class DeploymentManifestsTest {
         int preStop = container.at("/lifecycle/preStop/sleep/seconds").asInt();
         assertThat(pod.path("terminationGracePeriodSeconds").asInt()).isGreaterThan(preStop + grace);
         assertThat(pod.at("/securityContext/runAsUser").asInt()).isEqualTo(10001);
+        // the kubelet probes the pod's address: a loopback management listener would fail every probe
+        assertThat(container.path("env").findValuesAsText("name")).doesNotContain("STREAM_MANAGEMENT_HOST");
+        assertThat(container.path("env").findValues("name").stream()
+                .anyMatch(name -> "STREAM_MANAGEMENT_TOKEN".equals(name.asText()))).isTrue();
         EnvironmentConfig.parse(java.util.Map.of("STREAM_SHUTDOWN_GRACE_S", String.valueOf(grace),
                 "STREAM_WORKERS", env(container, "STREAM_WORKERS"), "STREAM_MAX_SESSIONS", env(container, "STREAM_MAX_SESSIONS")));
     }

@@ -1,18 +1,23 @@
 package io.streaminfer.core;
 
 import java.time.Duration;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
- * The engine's settings. Immutable; build with {@link #ofDefaults()} or {@link #builder()};
- * values are checked when built, and a bad value is reported with the setting's name.
+ * The engine's settings. Immutable; build with {@link #ofDefaults()} or {@link #builder()}.
+ * Each setting's name, default and range are declared once, in {@link StreamSetting}; values are
+ * checked against those declarations when built, and a bad value is reported with the setting's
+ * property name.
  */
 public final class StreamConfig {
 
-    private static final long MIB = 1024L * 1024L;
-
     private final long maxFrameBytes;
+    private final long maxFramePixels;
     private final int queueDepth;
+    private final int losslessQueueDepth;
     private final int rateWindow;
     private final double dropThreshold;
     private final double slowdownThreshold;
@@ -23,29 +28,35 @@ public final class StreamConfig {
     private final int maxSessionsPerClient;
     private final Duration idleTimeout;
     private final Duration pipelineTimeout;
-    private final int losslessQueueDepth;
+    private final long memoryBudgetBytes;
 
     private StreamConfig(Builder b) {
-        this.losslessQueueDepth = b.losslessQueueDepth;
-        this.maxFrameBytes = b.maxFrameBytes;
-        this.queueDepth = b.queueDepth;
-        this.rateWindow = b.rateWindow;
-        this.dropThreshold = b.dropThreshold;
-        this.slowdownThreshold = b.slowdownThreshold;
-        this.maxConsecutiveFailures = b.maxConsecutiveFailures;
-        this.slowDownInterval = b.slowDownInterval;
-        this.maxPendingMessages = b.maxPendingMessages;
-        this.maxSessions = b.maxSessions;
-        this.maxSessionsPerClient = b.maxSessionsPerClient;
-        this.idleTimeout = b.idleTimeout;
-        this.pipelineTimeout = b.pipelineTimeout;
+        this.maxFrameBytes = b.checked(StreamSetting.MAX_FRAME_BYTES);
+        this.maxFramePixels = b.checked(StreamSetting.MAX_FRAME_PIXELS);
+        this.queueDepth = b.checked(StreamSetting.QUEUE_DEPTH);
+        this.losslessQueueDepth = b.checked(StreamSetting.LOSSLESS_QUEUE_DEPTH);
+        this.rateWindow = b.checked(StreamSetting.RATE_WINDOW);
+        this.dropThreshold = b.checked(StreamSetting.DROP_THRESHOLD);
+        this.slowdownThreshold = b.checked(StreamSetting.SLOWDOWN_THRESHOLD);
+        this.maxConsecutiveFailures = b.checked(StreamSetting.MAX_CONSECUTIVE_FAILURES);
+        this.slowDownInterval = b.checked(StreamSetting.SLOW_DOWN_INTERVAL);
+        this.maxPendingMessages = b.checked(StreamSetting.MAX_PENDING_MESSAGES);
+        this.maxSessions = b.checked(StreamSetting.MAX_SESSIONS);
+        this.maxSessionsPerClient = b.checked(StreamSetting.MAX_SESSIONS_PER_CLIENT);
+        this.idleTimeout = b.checked(StreamSetting.IDLE_TIMEOUT);
+        this.pipelineTimeout = b.checked(StreamSetting.PIPELINE_TIMEOUT);
+        this.memoryBudgetBytes = b.checked(StreamSetting.MEMORY_BUDGET_BYTES);
+        if (dropThreshold > slowdownThreshold) {
+            throw new IllegalArgumentException(StreamSetting.DROP_THRESHOLD.property() + " must be at most the "
+                    + StreamSetting.SLOWDOWN_THRESHOLD.property() + " (" + slowdownThreshold + "), got " + dropThreshold);
+        }
     }
 
     /**
-     * @return the defaults of the protocol: 5 MiB frames, queue depth 1, a window of 30,
-     *         thresholds 0.10 and 0.30, 5 consecutive failures, slow-down every 2 s,
-     *         256 pending messages, 64 sessions, 16 per client address, 60 s idle timeout,
- *         10 s pipeline timeout
+     * @return the defaults of {@link StreamSetting}: 5 MiB and 16,777,216-pixel frames, queue depth 1 (32 for
+     *         lossless sessions), a window of 30, thresholds 0.10 and 0.30, 5 consecutive failures, slow-down
+     *         every 2 s, 256 pending messages, 64 sessions, no cap per client address, 60 s idle timeout, 10 s
+     *         pipeline timeout, and a memory budget of 40 % of the largest heap (at least 16 MiB)
      */
     public static StreamConfig ofDefaults() {
         return builder().build();
@@ -63,9 +74,19 @@ public final class StreamConfig {
         return maxFrameBytes;
     }
 
+    /** @return the most pixels (width × height) a frame may declare before it is decoded */
+    public long maxFramePixels() {
+        return maxFramePixels;
+    }
+
     /** @return how many frames of a session may wait while one is in the pipeline */
     public int queueDepth() {
         return queueDepth;
+    }
+
+    /** @return how many frames of a session opened with {@code mode=lossless} may wait, in order */
+    public int losslessQueueDepth() {
+        return losslessQueueDepth;
     }
 
     /** @return how many of the last answered frames the drop rate is measured over */
@@ -103,7 +124,10 @@ public final class StreamConfig {
         return maxSessions;
     }
 
-    /** @return how many sessions one remote address may have open at once */
+    /**
+     * @return how many sessions one remote address may have open at once; {@code 0} (the default) means no
+     *         cap per address, since every client behind a proxy or NAT shares one address
+     */
     public int maxSessionsPerClient() {
         return maxSessionsPerClient;
     }
@@ -118,208 +142,220 @@ public final class StreamConfig {
         return pipelineTimeout;
     }
 
-    /** @return how many frames of a {@code lossless} session may wait, in order */
-    public int losslessQueueDepth() {
-        return losslessQueueDepth;
+    /**
+     * @return the bytes of frames the server may hold across all sessions; by default 40 % of
+     *         {@link Runtime#maxMemory()}, at least 16 MiB
+     */
+    public long memoryBudgetBytes() {
+        return memoryBudgetBytes;
+    }
+
+    /**
+     * @param setting a declared setting
+     * @param <T>     its type
+     * @return this configuration's value of it; never {@literal null}
+     */
+    public <T extends Comparable<? super T>> T get(StreamSetting<T> setting) {
+        return setting.type().cast(values().get(setting));
+    }
+
+    private Map<StreamSetting<?>, Object> values() {
+        Map<StreamSetting<?>, Object> values = new IdentityHashMap<>();
+        values.put(StreamSetting.MAX_FRAME_BYTES, maxFrameBytes);
+        values.put(StreamSetting.MAX_FRAME_PIXELS, maxFramePixels);
+        values.put(StreamSetting.QUEUE_DEPTH, queueDepth);
+        values.put(StreamSetting.LOSSLESS_QUEUE_DEPTH, losslessQueueDepth);
+        values.put(StreamSetting.RATE_WINDOW, rateWindow);
+        values.put(StreamSetting.DROP_THRESHOLD, dropThreshold);
+        values.put(StreamSetting.SLOWDOWN_THRESHOLD, slowdownThreshold);
+        values.put(StreamSetting.MAX_CONSECUTIVE_FAILURES, maxConsecutiveFailures);
+        values.put(StreamSetting.SLOW_DOWN_INTERVAL, slowDownInterval);
+        values.put(StreamSetting.MAX_PENDING_MESSAGES, maxPendingMessages);
+        values.put(StreamSetting.MAX_SESSIONS, maxSessions);
+        values.put(StreamSetting.MAX_SESSIONS_PER_CLIENT, maxSessionsPerClient);
+        values.put(StreamSetting.IDLE_TIMEOUT, idleTimeout);
+        values.put(StreamSetting.PIPELINE_TIMEOUT, pipelineTimeout);
+        values.put(StreamSetting.MEMORY_BUDGET_BYTES, memoryBudgetBytes);
+        return values;
     }
 
     /**
      * @return a builder starting from these values
      */
     public Builder toBuilder() {
-        return new Builder()
-                .maxFrameBytes(maxFrameBytes)
-                .queueDepth(queueDepth)
-                .rateWindow(rateWindow)
-                .dropThreshold(dropThreshold)
-                .slowdownThreshold(slowdownThreshold)
-                .maxConsecutiveFailures(maxConsecutiveFailures)
-                .slowDownInterval(slowDownInterval)
-                .maxPendingMessages(maxPendingMessages)
-                .maxSessions(maxSessions)
-                .maxSessionsPerClient(maxSessionsPerClient)
-                .idleTimeout(idleTimeout)
-                .pipelineTimeout(pipelineTimeout)
-                .losslessQueueDepth(losslessQueueDepth);
+        Builder builder = new Builder();
+        builder.values.putAll(values());
+        return builder;
     }
 
     @Override
     public String toString() {
-        return "StreamConfig[maxFrameBytes=" + maxFrameBytes + ", queueDepth=" + queueDepth
-                + ", rateWindow=" + rateWindow + ", dropThreshold=" + dropThreshold
-                + ", slowdownThreshold=" + slowdownThreshold + ", maxConsecutiveFailures=" + maxConsecutiveFailures
-                + ", slowDownInterval=" + slowDownInterval + ", maxPendingMessages=" + maxPendingMessages
-                + ", maxSessions=" + maxSessions + ", maxSessionsPerClient=" + maxSessionsPerClient + ", idleTimeout=" + idleTimeout + ", pipelineTimeout=" + pipelineTimeout + "]";
+        Map<StreamSetting<?>, Object> values = values();
+        StringJoiner text = new StringJoiner(", ", "StreamConfig[", "]");
+        for (StreamSetting<?> setting : StreamSetting.all()) {
+            text.add(setting.property() + "=" + values.get(setting));
+        }
+        return text.toString();
     }
 
-    /** Collects settings; {@link #build()} checks them. Not thread-safe. */
+    /**
+     * Collects settings; {@link #build()} checks each against its {@link StreamSetting} declaration.
+     * Not thread-safe.
+     */
     public static final class Builder {
 
-        private long maxFrameBytes = 5 * MIB;
-        private int queueDepth = 1;
-        private int rateWindow = 30;
-        private double dropThreshold = 0.10;
-        private double slowdownThreshold = 0.30;
-        private int maxConsecutiveFailures = 5;
-        private Duration slowDownInterval = Duration.ofSeconds(2);
-        private int maxPendingMessages = 256;
-        private int maxSessions = 64;
-        private int maxSessionsPerClient = 0;
-        private Duration idleTimeout = Duration.ofSeconds(60);
-        private Duration pipelineTimeout = Duration.ofSeconds(10);
-        private int losslessQueueDepth = 32;
+        private final Map<StreamSetting<?>, Object> values = new IdentityHashMap<>();
 
         private Builder() {
+            for (StreamSetting<?> setting : StreamSetting.all()) {
+                values.put(setting, setting.defaultValue());
+            }
         }
 
         /**
-         * @param depth frames that may wait in order in a {@code lossless} session (1 to 10000)
+         * Sets any declared setting, as the environment reader does.
+         *
+         * @param setting the setting
+         * @param value   its value, checked by {@link #build()}
+         * @param <T>     its type
          * @return this builder
          */
-        public Builder losslessQueueDepth(int depth) {
-            this.losslessQueueDepth = depth;
+        public <T extends Comparable<? super T>> Builder set(StreamSetting<T> setting, T value) {
+            values.put(Objects.requireNonNull(setting, "setting"), setting.type().cast(value));
             return this;
         }
 
         /**
-         * @param bytes the largest accepted frame in bytes (at least 4, at most 1 GiB)
+         * @param bytes the largest accepted frame in bytes ({@link StreamSetting#MAX_FRAME_BYTES}: 4 bytes to 1 GiB)
          * @return this builder
          */
         public Builder maxFrameBytes(long bytes) {
-            this.maxFrameBytes = bytes;
-            return this;
+            return set(StreamSetting.MAX_FRAME_BYTES, bytes);
         }
 
         /**
-         * @param depth frames that may wait per session (1 to 1000)
+         * @param pixels the most pixels a frame may declare ({@link StreamSetting#MAX_FRAME_PIXELS}: 1 to 10^9)
+         * @return this builder
+         */
+        public Builder maxFramePixels(long pixels) {
+            return set(StreamSetting.MAX_FRAME_PIXELS, pixels);
+        }
+
+        /**
+         * @param depth frames that may wait per session ({@link StreamSetting#QUEUE_DEPTH}: 1 to 1000)
          * @return this builder
          */
         public Builder queueDepth(int depth) {
-            this.queueDepth = depth;
-            return this;
+            return set(StreamSetting.QUEUE_DEPTH, depth);
         }
 
         /**
-         * @param answers answered frames the drop rate is measured over (2 to 100000)
+         * @param depth frames that may wait per lossless session ({@link StreamSetting#LOSSLESS_QUEUE_DEPTH}: 1 to 10000)
+         * @return this builder
+         */
+        public Builder losslessQueueDepth(int depth) {
+            return set(StreamSetting.LOSSLESS_QUEUE_DEPTH, depth);
+        }
+
+        /**
+         * @param answers answered frames the drop rate is measured over ({@link StreamSetting#RATE_WINDOW}: 2 to 100000)
          * @return this builder
          */
         public Builder rateWindow(int answers) {
-            this.rateWindow = answers;
-            return this;
+            return set(StreamSetting.RATE_WINDOW, answers);
         }
 
         /**
-         * @param rate drop rate that starts {@link BackpressureState#WARNING} (0 to 1)
+         * @param rate drop rate that starts {@link BackpressureState#WARNING} (above 0, at most 1)
          * @return this builder
          */
         public Builder dropThreshold(double rate) {
-            this.dropThreshold = rate;
-            return this;
+            return set(StreamSetting.DROP_THRESHOLD, rate);
         }
 
         /**
-         * @param rate drop rate that starts {@link BackpressureState#CRITICAL} (0 to 1, not below the drop threshold)
+         * @param rate drop rate that starts {@link BackpressureState#CRITICAL} (above 0, at most 1, not below the
+         *             drop threshold)
          * @return this builder
          */
         public Builder slowdownThreshold(double rate) {
-            this.slowdownThreshold = rate;
-            return this;
+            return set(StreamSetting.SLOWDOWN_THRESHOLD, rate);
         }
 
         /**
-         * @param failures failures in a row that close the session (at least 1)
+         * @param failures failures in a row that close the session (1 to 1000000)
          * @return this builder
          */
         public Builder maxConsecutiveFailures(int failures) {
-            this.maxConsecutiveFailures = failures;
-            return this;
+            return set(StreamSetting.MAX_CONSECUTIVE_FAILURES, failures);
         }
 
         /**
-         * @param interval least time between two slow-down warnings (positive)
+         * @param interval least time between two slow-down warnings (1 ms to 24 h)
          * @return this builder
          */
         public Builder slowDownInterval(Duration interval) {
-            this.slowDownInterval = interval;
-            return this;
+            return set(StreamSetting.SLOW_DOWN_INTERVAL, interval);
         }
 
         /**
-         * @param messages answers that may wait to be written to one client (at least 8)
+         * @param messages answers that may wait to be written to one client (8 to 1000000)
          * @return this builder
          */
         public Builder maxPendingMessages(int messages) {
-            this.maxPendingMessages = messages;
-            return this;
+            return set(StreamSetting.MAX_PENDING_MESSAGES, messages);
         }
 
         /**
-         * @param sessions sessions that may be open at once (at least 1)
+         * @param sessions sessions that may be open at once (1 to 100000)
          * @return this builder
          */
         public Builder maxSessions(int sessions) {
-            this.maxSessions = sessions;
-            return this;
+            return set(StreamSetting.MAX_SESSIONS, sessions);
         }
 
         /**
-         * @param sessions sessions one remote address may have open at once (at least 1)
+         * @param sessions sessions one remote address may have open at once (1 to 100000), or 0 for no cap
          * @return this builder
          */
         public Builder maxSessionsPerClient(int sessions) {
-            this.maxSessionsPerClient = sessions;
-            return this;
+            return set(StreamSetting.MAX_SESSIONS_PER_CLIENT, sessions);
         }
 
         /**
-         * @param timeout how long a session may go without a frame (positive)
+         * @param timeout how long a session may go without a frame (1 s to 24 h)
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) {
-            this.idleTimeout = timeout;
-            return this;
+            return set(StreamSetting.IDLE_TIMEOUT, timeout);
         }
 
         /**
-         * @param timeout how long a pipeline may run on one frame (positive)
+         * @param timeout how long a pipeline may run on one frame (1 ms to 1 h)
          * @return this builder
          */
         public Builder pipelineTimeout(Duration timeout) {
-            this.pipelineTimeout = timeout;
-            return this;
+            return set(StreamSetting.PIPELINE_TIMEOUT, timeout);
+        }
+
+        /**
+         * @param bytes bytes of frames the server may hold across all sessions (16 MiB to 1 TiB)
+         * @return this builder
+         */
+        public Builder memoryBudgetBytes(long bytes) {
+            return set(StreamSetting.MEMORY_BUDGET_BYTES, bytes);
         }
 
         /**
          * @return the checked configuration
-         * @throws IllegalArgumentException naming the first bad setting
+         * @throws IllegalArgumentException naming the first bad setting by its property name
          */
         public StreamConfig build() {
-            require(maxFrameBytes >= 4 && maxFrameBytes <= 1024 * MIB, "maxFrameBytes", maxFrameBytes, "between 4 bytes and 1 GiB");
-            require(queueDepth >= 1 && queueDepth <= 1000, "queueDepth", queueDepth, "between 1 and 1000");
-            require(rateWindow >= 2 && rateWindow <= 100_000, "rateWindow", rateWindow, "between 2 and 100000");
-            require(dropThreshold > 0 && dropThreshold <= 1, "dropThreshold", dropThreshold, "above 0 and at most 1");
-            require(slowdownThreshold > 0 && slowdownThreshold <= 1, "slowdownThreshold", slowdownThreshold, "above 0 and at most 1");
-            require(dropThreshold <= slowdownThreshold, "dropThreshold", dropThreshold,
-                    "at most the slowdownThreshold (" + slowdownThreshold + ")");
-            require(maxConsecutiveFailures >= 1, "maxConsecutiveFailures", maxConsecutiveFailures, "at least 1");
-            Objects.requireNonNull(slowDownInterval, "slowDownInterval");
-            require(!slowDownInterval.isNegative() && !slowDownInterval.isZero(), "slowDownInterval", slowDownInterval, "positive");
-            require(maxPendingMessages >= 8, "maxPendingMessages", maxPendingMessages, "at least 8");
-            require(maxSessions >= 1, "maxSessions", maxSessions, "at least 1");
-            require(maxSessionsPerClient >= 0, "maxSessionsPerClient", maxSessionsPerClient, "at least 0 (0: no cap)");
-            Objects.requireNonNull(idleTimeout, "idleTimeout");
-            require(!idleTimeout.isNegative() && !idleTimeout.isZero(), "idleTimeout", idleTimeout, "positive");
-            Objects.requireNonNull(pipelineTimeout, "pipelineTimeout");
-            require(!pipelineTimeout.isNegative() && !pipelineTimeout.isZero(), "pipelineTimeout", pipelineTimeout, "positive");
-            require(losslessQueueDepth >= 1 && losslessQueueDepth <= 10_000, "losslessQueueDepth", losslessQueueDepth,
-                    "between 1 and 10000");
             return new StreamConfig(this);
         }
 
-        private static void require(boolean ok, String name, Object value, String expectation) {
-            if (!ok) {
-                throw new IllegalArgumentException(name + " must be " + expectation + ", got " + value);
-            }
+        private <T extends Comparable<? super T>> T checked(StreamSetting<T> setting) {
+            return setting.check(setting.type().cast(values.get(setting)));
         }
     }
 }
