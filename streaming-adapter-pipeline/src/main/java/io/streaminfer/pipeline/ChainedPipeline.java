@@ -23,17 +23,23 @@ final class ChainedPipeline implements FrameProcessor {
     private final List<Step> steps;
     private final FrameDecoder decoder;
     private final boolean colour;
+    private final DecodeLimits limits;
 
     ChainedPipeline(List<String> keys, List<Step> steps, FrameDecoder decoder) {
+        this(keys, steps, decoder, DecodeLimits.defaults());
+    }
+
+    ChainedPipeline(List<String> keys, List<Step> steps, FrameDecoder decoder, DecodeLimits limits) {
         this.keys = List.copyOf(keys);
         this.steps = List.copyOf(steps);
         this.decoder = decoder;
         this.colour = steps.stream().anyMatch(Step::needsColor);
+        this.limits = limits;
     }
 
     @Override
     public InferenceResult process(Frame frame) throws PipelineException {
-        FrameImage image = new FrameImage(frame, decoder, colour);
+        FrameImage image = new FrameImage(frame, decoder, colour, limits);
         List<Object> detections = new ArrayList<>();
         Map<String, Object> stepFields = new LinkedHashMap<>();
         Map<String, Object> timings = new LinkedHashMap<>();

@@ -17,9 +17,11 @@ final class DefinedPipelineRegistry implements PipelineRegistry {
     private final Map<String, PipelineDefinition> definitions = new LinkedHashMap<>();
     private final List<PipelineInfo> infos;
     private final FrameDecoder decoder;
+    private final DecodeLimits limits;
 
-    DefinedPipelineRegistry(List<PipelineDefinition> pipelines, FrameDecoder decoder) {
+    DefinedPipelineRegistry(List<PipelineDefinition> pipelines, FrameDecoder decoder, DecodeLimits limits) {
         this.decoder = decoder;
+        this.limits = limits;
         List<PipelineInfo> list = new ArrayList<>();
         for (PipelineDefinition pipeline : pipelines) {
             definitions.put(pipeline.id(), pipeline);
@@ -46,6 +48,6 @@ final class DefinedPipelineRegistry implements PipelineRegistry {
         for (Supplier<Step> step : pipeline.steps()) {
             steps.add(step.get());
         }
-        return new ChainedPipeline(pipeline.keys(), steps, decoder);
+        return new ChainedPipeline(pipeline.keys(), steps, decoder, limits);
     }
 }

@@ -24,8 +24,16 @@ import java.util.Optional;
  * {@code faces}: OpenCV's Haar cascade for frontal faces on the grayscale frame. Each session
  * has its own classifier (OpenCV's is not safe to share between threads). Detections are
  * labelled {@code face}; the score is the logistic of the cascade's level weight.
+ *
+ * <p>The classifier keeps buffers sized from the largest image it has seen (OpenCV's
+ * {@code FeatureEvaluator} grows them and never shrinks), for the session's life; so a frame of
+ * more than {@value #MAX_WORKING_PIXELS} pixels is first scaled down to that many, and the boxes
+ * scaled back to frame pixels.
  */
 final class FacesStep implements Step {
+
+    /** The most pixels the cascade runs on (1280 x 960); larger frames are scaled down first. */
+    static final int MAX_WORKING_PIXELS = 1280 * 960;
 
     /** Where Debian's {@code opencv-data} (and other distributions) put the cascades. */
     static final List<Path> STANDARD_CASCADES = List.of(
@@ -72,6 +80,12 @@ final class FacesStep implements Step {
         return Optional.empty();
     }
 
+    /** @return the factor that brings a frame within {@link #MAX_WORKING_PIXELS}, 1 when it is */
+    static double workingScale(int width, int height) {
+        long pixels = (long) width * height;
+        return pixels <= MAX_WORKING_PIXELS ? 1 : Math.sqrt((double) MAX_WORKING_PIXELS / pixels);
+    }
+
     @Override
     public StepOutput apply(Frame frame, FrameImage image) throws PipelineException {
         LumaImage luma = image.luma();
@@ -79,11 +93,17 @@ final class FacesStep implements Step {
         MatOfRect faces = new MatOfRect();
         MatOfInt rejectLevels = new MatOfInt();
         MatOfDouble weights = new MatOfDouble();
+        double scale = workingScale(luma.width(), luma.height());
         try {
             gray.put(0, 0, luma.pixels());
+            if (scale < 1) {
+                Imgproc.resize(gray, gray, new Size(Math.max(1, Math.floor(luma.width() * scale)),
+                        Math.max(1, Math.floor(luma.height() * scale))), 0, 0, Imgproc.INTER_AREA);
+            }
             Imgproc.equalizeHist(gray, gray);
+            int workingMinSize = (int) Math.max(1, Math.round(minSize * scale));
             classifier.detectMultiScale3(gray, faces, rejectLevels, weights, scaleFactor, minNeighbors, 0,
-                    new Size(minSize, minSize), new Size(), true);
+                    new Size(workingMinSize, workingMinSize), new Size(), true);
             Rect[] boxes = faces.toArray();
             double[] levelWeights = boxes.length == 0 ? new double[0] : weights.toArray(); // empty Mat: no array
             List<Detection> detections = new ArrayList<>();
@@ -91,7 +111,11 @@ final class FacesStep implements Step {
                 double weight = i < levelWeights.length ? levelWeights[i] : 0;
                 double score = Math.round(1000 / (1 + Math.exp(-weight))) / 1000.0;
                 Rect r = boxes[i];
-                detections.add(new Detection(r.x, r.y, r.width, r.height, "face", score));
+                int x = (int) Math.round(r.x / scale); // back to frame pixels
+                int y = (int) Math.round(r.y / scale);
+                int w = Math.min((int) Math.round(r.width / scale), luma.width() - x);
+                int h = Math.min((int) Math.round(r.height / scale), luma.height() - y);
+                detections.add(new Detection(x, y, w, h, "face", score));
             }
             return new StepOutput(Map.of("count", detections.size()), detections);
         } finally {

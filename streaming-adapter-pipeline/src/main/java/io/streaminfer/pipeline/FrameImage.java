@@ -7,24 +7,29 @@ import io.streaminfer.core.PipelineException;
  * The pixels of one frame, decoded at most once, and only when a step asks: in grayscale when
  * no step of the pipeline needs colour (cheaper), else in colour, with luma derived from it.
  * Used by one pipeline run on one thread.
+ *
+ * <p>Before the first decode the frame's header is checked against the {@link DecodeLimits}, and
+ * after it the decoded size against the header, so no step ever gets pixels the limits refuse.
  */
 final class FrameImage {
 
     private final Frame frame;
     private final FrameDecoder decoder;
     private final boolean colour;
+    private final DecodeLimits limits;
     private LumaImage luma;
     private RgbImage rgb;
     private long decodeNanos;
 
     FrameImage(Frame frame, FrameDecoder decoder) {
-        this(frame, decoder, false);
+        this(frame, decoder, false, DecodeLimits.defaults());
     }
 
-    FrameImage(Frame frame, FrameDecoder decoder, boolean colour) {
+    FrameImage(Frame frame, FrameDecoder decoder, boolean colour, DecodeLimits limits) {
         this.frame = frame;
         this.decoder = decoder;
         this.colour = colour;
+        this.limits = limits;
     }
 
     /**
@@ -60,10 +65,14 @@ final class FrameImage {
         return rgb;
     }
 
-    /** Runs one decode, adds its time, and turns a decoder's unexpected exception into a frame failure. */
+    /**
+     * Checks the limits, runs one decode, adds its time, and turns a decoder's unexpected
+     * exception into a frame failure.
+     */
     private <T> T timed(Decode<T> decode) throws PipelineException {
         long start = System.nanoTime();
         try {
+            limits.check(frame);
             return decode.run();
         } catch (RuntimeException e) {
             throw new PipelineException("the frame could not be decoded as a JPEG image", "decode", e);

@@ -12,10 +12,16 @@ import java.util.Map;
 /**
  * {@code motion}: compares each frame with a running background on a downscaled grayscale
  * copy and reports the changed regions (connected components, merged when they touch, at least
- * {@code min_area} frame pixels) as detections labelled {@code motion}. The first frame, and the
- * first after a change of resolution, only sets the background. State is per session.
+ * {@code min_area} frame pixels) as detections labelled {@code motion}, in pixels of the frame.
+ * The first frame, and the first after a change of resolution, only sets the background. State
+ * is per session, and sized from the working copy, not the frame: blocks of {@code downscale}
+ * pixels, larger when needed to keep the copy within {@value #MAX_WORKING_SIDE} cells on its long
+ * side (400 KB of background at most, whatever the frame's size).
  */
 final class MotionStep implements Step {
+
+    /** The most cells of the working copy on its long side (frames up to 1280 pixels long keep the default downscale of 4). */
+    static final int MAX_WORKING_SIDE = 320;
 
     private final int minArea;
     private final int threshold;
@@ -36,7 +42,7 @@ final class MotionStep implements Step {
     @Override
     public StepOutput apply(Frame frame, FrameImage image) throws PipelineException {
         LumaImage luma = image.luma();
-        int d = Math.min(downscale, Math.min(luma.width(), luma.height()));
+        int d = blockSide(luma.width(), luma.height());
         int sw = luma.width() / d;
         int sh = luma.height() / d;
         int[] small = downscale(luma, d, sw, sh);
@@ -72,6 +78,22 @@ final class MotionStep implements Step {
             }
         }
         return output(changedCount / (double) small.length, regions);
+    }
+
+    /**
+     * The side of the square block averaged into one cell: {@code downscale}, or more for a frame
+     * whose long side would give more than {@link #MAX_WORKING_SIDE} cells; never more than the
+     * frame's short side (a frame of 65535 x 1 keeps one cell per column: 256 KB).
+     */
+    int blockSide(int width, int height) {
+        int longSide = Math.max(width, height);
+        int d = Math.max(downscale, (longSide + MAX_WORKING_SIDE - 1) / MAX_WORKING_SIDE);
+        return Math.min(d, Math.min(width, height));
+    }
+
+    /** @return how many cells the background holds (its floats are the state kept across frames) */
+    int backgroundCells() {
+        return background == null ? 0 : background.length;
     }
 
     private static StepOutput output(double ratio, List<Detection> regions) {

@@ -62,7 +62,7 @@ public final class Pipelines {
      */
     public static PipelineRegistry parse(String json, String source, PipelineOptions options) {
         return new DefinedPipelineRegistry(PipelinesFile.parse(json, source, new StepCatalog(options)),
-                FrameDecoders.preferred());
+                FrameDecoders.preferred(), new DecodeLimits(options.maxFramePixels()));
     }
 
     /**

@@ -49,6 +49,26 @@ class InferenceStepsTest {
     }
 
     @Test
+    @DisplayName("on a frame past the cascade's working size (1280 x 1280) the face is found and boxed in frame pixels")
+    void findsTheFaceOnALargeFrame() throws Exception {
+        assumeFaces();
+        java.awt.image.BufferedImage large = new java.awt.image.BufferedImage(1280, 1280, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        large.createGraphics().drawImage(TestFrames.image(SampleFrames.astronaut()), 0, 0, 1280, 1280, null);
+        assertThat(FacesStep.workingScale(1280, 1280)).isLessThan(1);
+
+        List<Map<?, ?>> faces = QrStepTest.detections(TestFrames.open("{\"step\": \"faces\"}")
+                .process(TestFrames.frame(TestFrames.jpeg(large), 1)));
+
+        // the best-scored box is the face (the cascade also fires on the enlarged suit's texture, at lower scores)
+        Map<?, ?> face = faces.stream().max(java.util.Comparator.comparingDouble(f -> ((Number) f.get("score")).doubleValue()))
+                .orElseThrow();
+        Rectangle box = new Rectangle((int) face.get("x"), (int) face.get("y"), (int) face.get("w"), (int) face.get("h"));
+        Rectangle expected = new Rectangle(442, 165, 237, 237); // the 512 x 512 frame's face, times 2.5
+        Rectangle overlap = box.intersection(expected);
+        assertThat((double) overlap.width * overlap.height / (expected.width * expected.height)).isGreaterThan(0.6);
+    }
+
+    @Test
     void findsNoFaceInCoffee() throws Exception {
         assumeFaces();
         assertThat(QrStepTest.detections(TestFrames.open("{\"step\": \"faces\"}")

@@ -58,7 +58,8 @@ class JpegValidatorPropertiesTest {
 
         ErrorCode code = verdict(data);
 
-        assertThat(code).isIn(null, ErrorCode.INVALID_FRAME);
+        // frame_too_large when the bytes happen to hold a start-of-frame past the pixel limit
+        assertThat(code).isIn(null, ErrorCode.INVALID_FRAME, ErrorCode.FRAME_TOO_LARGE);
     }
 
     @Property(tries = 1000)
@@ -68,23 +69,78 @@ class JpegValidatorPropertiesTest {
     }
 
     @Property(tries = 2000)
-    @Label("bit flips in a real frame give a verdict: accepted or invalid_frame")
+    @Label("bit flips in a real frame give a verdict: accepted, invalid_frame, or frame_too_large")
     void bitFlips(@ForAll("positions") int position, @ForAll("bits") int bit) {
         byte[] data = REAL.clone();
         data[position] ^= (byte) (1 << bit);
 
-        assertThat(verdict(data)).isIn(null, ErrorCode.INVALID_FRAME);
+        // frame_too_large when a flip turns another segment into a start-of-frame (FF C4 into FF C0)
+        assertThat(verdict(data)).isIn(null, ErrorCode.INVALID_FRAME, ErrorCode.FRAME_TOO_LARGE);
     }
 
     @Property(tries = 1000)
-    @Label("segments inserted into a real frame give a verdict: accepted or invalid_frame")
+    @Label("segments inserted into a real frame give a verdict: accepted, invalid_frame, or frame_too_large")
     void insertedSegments(@ForAll("positions") int position, @ForAll @Size(max = 300) byte[] segment) {
         byte[] data = new byte[REAL.length + segment.length];
         System.arraycopy(REAL, 0, data, 0, position);
         System.arraycopy(segment, 0, data, position, segment.length);
         System.arraycopy(REAL, position, data, position + segment.length, REAL.length - position);
 
-        assertThat(verdict(data)).isIn(null, ErrorCode.INVALID_FRAME);
+        assertThat(verdict(data)).isIn(null, ErrorCode.INVALID_FRAME, ErrorCode.FRAME_TOO_LARGE);
+    }
+
+    @Property(tries = 1000)
+    @Label("a declared size is accepted exactly when width x height is within the pixel limit")
+    void declaredSizes(@ForAll("sides") int width, @ForAll("sides") int height, @ForAll("pixelLimits") long limit) {
+        byte[] data = TestJpegs.withStartOfFrame(REAL, width, height, 0x22, 0x11, 0x11);
+
+        ErrorCode code;
+        try {
+            FrameInfo info = FrameValidator.jpeg(LIMIT, limit).validate(data);
+            assertThat(info).isEqualTo(new FrameInfo(width, height, data.length));
+            code = null;
+        } catch (FrameRejectedException e) {
+            assertThat(e.getMessage()).startsWith("frame too large: " + width + " x " + height + " pixels");
+            code = e.code();
+        }
+
+        assertThat(code).isEqualTo((long) width * height <= limit ? null : ErrorCode.FRAME_TOO_LARGE);
+    }
+
+    @Property(tries = 200)
+    @Label("a frame is accepted exactly when it has at most 64 scans")
+    void scanCounts(@ForAll("extraScans") int extra) {
+        ErrorCode code = verdict(TestJpegs.withExtraScans(REAL, extra));
+
+        assertThat(code).isEqualTo(1 + extra <= FrameValidator.MAX_SCANS ? null : ErrorCode.INVALID_FRAME);
+    }
+
+    @Property(tries = 1000)
+    @Label("components are accepted exactly when there are 1 to 4 with sampling factors 1..4")
+    void components(@ForAll @Size(max = 12) java.util.List<@net.jqwik.api.constraints.IntRange(max = 255) Integer> sampling) {
+        int[] factors = sampling.stream().mapToInt(Integer::intValue).toArray();
+        boolean allowed = factors.length >= 1 && factors.length <= FrameValidator.MAX_COMPONENTS
+                && sampling.stream().allMatch(f -> (f >> 4) >= 1 && (f >> 4) <= 4 && (f & 15) >= 1 && (f & 15) <= 4);
+
+        ErrorCode code = verdict(TestJpegs.withStartOfFrame(REAL, 64, 48, factors));
+
+        assertThat(code).isEqualTo(allowed ? null : ErrorCode.INVALID_FRAME);
+    }
+
+    @Provide
+    Arbitrary<Integer> sides() {
+        return Arbitraries.integers().between(1, 65_535).edgeCases(c -> c.add(4096, 4097));
+    }
+
+    @Provide
+    Arbitrary<Long> pixelLimits() {
+        return Arbitraries.longs().between(1, 1L << 32).edgeCases(c -> c.add(FrameValidator.DEFAULT_MAX_FRAME_PIXELS));
+    }
+
+    @Provide
+    Arbitrary<Integer> extraScans() {
+        return Arbitraries.integers().between(0, 3 * FrameValidator.MAX_SCANS)
+                .edgeCases(c -> c.add(FrameValidator.MAX_SCANS - 1, FrameValidator.MAX_SCANS));
     }
 
     @Property(tries = 500)

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The contract of a {@link FrameValidator} for JPEG frames. Subclass it, return your
- * validator from {@link #validator(long)}, and run it with JUnit 5.
+ * validator from {@link #validator(long)} (with the default pixel limit,
+ * {@link FrameValidator#DEFAULT_MAX_FRAME_PIXELS}), and run it with JUnit 5.
  */
 public abstract class FrameValidatorCompatibilityKit {
 
@@ -91,6 +92,49 @@ public abstract class FrameValidatorCompatibilityKit {
     }
 
     @Test
+    @DisplayName("the size limit's detail starts with \"frame too large\" (the original web client shows it)")
+    void sizeLimitDetail() {
+        byte[] frame = SampleFrames.paddedTo(SampleFrames.coffee(), LIMIT + 1);
+
+        assertRejected(frame, ErrorCode.FRAME_TOO_LARGE, "frame too large");
+    }
+
+    @Test
+    @DisplayName("152 bytes declaring 46000 x 46000 pixels are frame_too_large, and the detail names the pixel limit")
+    void rejectsDeclaredSizeBomb() {
+        byte[] bomb = HostileJpegs.declaredSize(HostileJpegs.HUGE_SIDE, HostileJpegs.HUGE_SIDE);
+
+        assertThatThrownBy(() -> validator(LIMIT).validate(bomb))
+                .isInstanceOfSatisfying(FrameRejectedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.FRAME_TOO_LARGE);
+                    assertThat(e.getMessage()).startsWith("frame too large").contains(
+                            Long.toString(FrameValidator.DEFAULT_MAX_FRAME_PIXELS));
+                });
+    }
+
+    @Test
+    @DisplayName("a frame of exactly the default pixel limit (4096 x 4096) is accepted")
+    void acceptsDefaultPixelLimit() throws FrameRejectedException {
+        FrameInfo info = validator(LIMIT).validate(HostileJpegs.declaredSize(4096, 4096));
+
+        assertThat(info.width()).isEqualTo(4096);
+        assertThat(info.height()).isEqualTo(4096);
+    }
+
+    @Test
+    @DisplayName("a progressive JPEG repeating the same scan 25,000 times is an invalid frame")
+    void rejectsScanBomb() {
+        assertRejected(HostileJpegs.scanBomb(), ErrorCode.INVALID_FRAME, "scans");
+    }
+
+    @Test
+    @DisplayName("a JPEG of five colour components is an invalid frame")
+    void rejectsTooManyComponents() {
+        assertRejected(HostileJpegs.builder().components(0x11, 0x11, 0x11, 0x11, 0x11).build(), ErrorCode.INVALID_FRAME,
+                "components");
+    }
+
+    @Test
     @DisplayName("rejection details are sentences, not stack traces or class names")
     void rejectionDetailsAreForHumans() {
         assertThatThrownBy(() -> validator(LIMIT).validate(SampleFrames.truncated()))
@@ -108,6 +152,14 @@ public abstract class FrameValidatorCompatibilityKit {
         validator(LIMIT).validate(jpeg);
 
         assertThat(jpeg).isEqualTo(copy);
+    }
+
+    private void assertRejected(byte[] data, ErrorCode code, String detailPart) {
+        assertThatThrownBy(() -> validator(LIMIT).validate(data))
+                .isInstanceOfSatisfying(FrameRejectedException.class, e -> {
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.getMessage()).contains(detailPart).doesNotContain("Exception", ".java");
+                });
     }
 
     private void assertRejected(byte[] data, ErrorCode code) {

@@ -11,10 +11,16 @@ import java.nio.ByteOrder;
 
 /**
  * Checks a JPEG's structure without decoding it: SOI first, EOI last, and every marker
- * segment in between with a length that stays inside the data, a start-of-frame before the
+ * segment in between with a length that stays inside the data, one start-of-frame before the
  * first start-of-scan, and at least one scan. Width and height come from the start-of-frame.
  * Entropy-coded data is skipped by looking for the next real marker (RST markers and stuffed
  * {@code FF 00} bytes belong to the scan).
+ *
+ * <p>What a decoder spends is set by the headers, not by the size of the data: 156 bytes can
+ * declare 46,000 x 46,000 pixels, and a megabyte can hold 25,000 scans, each a pass over the
+ * whole image. So the start-of-frame is checked against the pixel limit and against
+ * {@link FrameValidator#MAX_COMPONENTS} components with sampling factors 1..4, and the scans
+ * are counted up to {@link FrameValidator#MAX_SCANS}, all during the one walk over the segments.
  */
 public final class JpegStructureValidator implements FrameValidator {
 
@@ -27,16 +33,24 @@ public final class JpegStructureValidator implements FrameValidator {
     private static final int RST0 = 0xD0;
     private static final int RST7 = 0xD7;
 
+    private static final int MAX_SAMPLING_FACTOR = 4;
+
     private final long maxBytes;
+    private final long maxPixels;
 
     /**
-     * @param maxBytes the largest accepted frame; a frame of exactly this size is accepted
+     * @param maxBytes  the largest accepted frame; a frame of exactly this size is accepted
+     * @param maxPixels the most pixels a frame may declare; exactly this many is accepted
      */
-    public JpegStructureValidator(long maxBytes) {
+    public JpegStructureValidator(long maxBytes, long maxPixels) {
         if (maxBytes < 4) {
             throw new IllegalArgumentException("maxBytes must be at least 4, got " + maxBytes);
         }
+        if (maxPixels < 1) {
+            throw new IllegalArgumentException("maxPixels must be at least 1, got " + maxPixels);
+        }
         this.maxBytes = maxBytes;
+        this.maxPixels = maxPixels;
     }
 
     @Override
@@ -47,7 +61,7 @@ public final class JpegStructureValidator implements FrameValidator {
         }
         if (n > maxBytes) {
             throw new FrameRejectedException(ErrorCode.FRAME_TOO_LARGE,
-                    "frame is " + n + " bytes; the limit is " + maxBytes + " bytes");
+                    "frame too large: " + n + " bytes; the limit is " + maxBytes + " bytes");
         }
         if (n < 4 || u(data, 0) != MARKER || u(data, 1) != SOI) {
             throw invalid("not a JPEG: it does not start with the start-of-image marker FF D8");
@@ -58,12 +72,12 @@ public final class JpegStructureValidator implements FrameValidator {
         return walkSegments(data);
     }
 
-    private static FrameInfo walkSegments(byte[] data) throws FrameRejectedException {
+    private FrameInfo walkSegments(byte[] data) throws FrameRejectedException {
         int n = data.length;
         int pos = 2;
         int width = 0;
         int height = 0;
-        boolean scanSeen = false;
+        int scans = 0;
         while (true) {
             if (pos >= n || u(data, pos) != MARKER) {
                 throw invalid("broken JPEG structure: expected a marker at byte " + pos);
@@ -78,7 +92,7 @@ public final class JpegStructureValidator implements FrameValidator {
             int markerAt = pos - 1;
             pos++;
             if (marker == EOI) {
-                if (!scanSeen) {
+                if (scans == 0) {
                     throw invalid("broken JPEG structure: no image data (no start-of-scan before the end-of-image marker)");
                 }
                 return new FrameInfo(width, height, n);
@@ -99,23 +113,61 @@ public final class JpegStructureValidator implements FrameValidator {
                         marker, markerAt, length, n - pos));
             }
             if (isStartOfFrame(marker)) {
-                if (length < 8) {
-                    throw invalid(String.format("broken JPEG structure: start-of-frame at byte %d is too short", markerAt));
+                if (width != 0) {
+                    throw invalid("broken JPEG structure: a second start-of-frame at byte " + markerAt
+                            + " (a frame has one image)");
                 }
+                checkStartOfFrame(data, pos, length, markerAt);
                 height = u16(data, pos + 3);
                 width = u16(data, pos + 5);
-                if (width == 0 || height == 0) {
-                    throw invalid("broken JPEG structure: the start-of-frame declares an empty image ("
-                            + width + "x" + height + ")");
-                }
             }
             pos += length;
             if (marker == SOS) {
                 if (width == 0) {
                     throw invalid("broken JPEG structure: start-of-scan at byte " + markerAt + " comes before any start-of-frame");
                 }
-                scanSeen = true;
+                if (++scans > MAX_SCANS) {
+                    throw invalid("too many scans: more than " + MAX_SCANS + " start-of-scan segments"
+                            + " (each is a pass over the whole image; a progressive JPEG has about 10)");
+                }
                 pos = skipEntropyCodedData(data, pos);
+            }
+        }
+    }
+
+    /**
+     * Checks what the start-of-frame at {@code pos} (its length field) asks of a decoder: its
+     * pixels, components and sampling factors.
+     */
+    private void checkStartOfFrame(byte[] data, int pos, int length, int markerAt) throws FrameRejectedException {
+        if (length < 8) {
+            throw invalid(String.format("broken JPEG structure: start-of-frame at byte %d is too short", markerAt));
+        }
+        int height = u16(data, pos + 3);
+        int width = u16(data, pos + 5);
+        if (width == 0 || height == 0) {
+            throw invalid("broken JPEG structure: the start-of-frame declares an empty image ("
+                    + width + "x" + height + ")");
+        }
+        if ((long) width * height > maxPixels) {
+            throw new FrameRejectedException(ErrorCode.FRAME_TOO_LARGE, "frame too large: " + width + " x " + height
+                    + " pixels; the limit is " + maxPixels + " pixels");
+        }
+        int components = u(data, pos + 7);
+        if (components == 0 || components > MAX_COMPONENTS) {
+            throw invalid("unsupported JPEG: the start-of-frame declares " + components
+                    + " colour components; 1 to " + MAX_COMPONENTS + " are accepted");
+        }
+        if (length != 8 + 3 * components) {
+            throw invalid(String.format("broken JPEG structure: start-of-frame at byte %d is %d bytes long for %d components",
+                    markerAt, length, components));
+        }
+        for (int c = 0, at = pos + 9; c < components; c++, at += 3) {
+            int horizontal = u(data, at) >> 4;
+            int vertical = u(data, at) & 0x0F;
+            if (horizontal < 1 || horizontal > MAX_SAMPLING_FACTOR || vertical < 1 || vertical > MAX_SAMPLING_FACTOR) {
+                throw invalid("broken JPEG structure: component " + (c + 1) + " has sampling factors "
+                        + horizontal + "x" + vertical + "; each must be 1 to " + MAX_SAMPLING_FACTOR);
             }
         }
     }
