@@ -29,12 +29,17 @@ public interface FrameValidator {
 
     /**
      * The most scans (start-of-scan segments) a JPEG may have. Each scan is a pass of the decoder
-     * over the whole image; a progressive JPEG from a camera or a browser has about ten.
+     * over the whole image; a progressive JPEG from a camera or a browser has about ten, the
+     * largest standard progressive layout 18. At 32, the worst accepted 4096 x 4096 frame costs
+     * about half a second of decoding (docs/benchmarks.md).
      */
-    int MAX_SCANS = 64;
+    int MAX_SCANS = 32;
 
-    /** The most colour components a JPEG may have (4 for CMYK; cameras send 1 or 3). */
-    int MAX_COMPONENTS = 4;
+    /**
+     * The most colour components a JPEG may have: cameras and browsers send 1 (grayscale) or 3
+     * (YCbCr); CMYK print files (4) cost the JDK decoder seconds per frame and are refused.
+     */
+    int MAX_COMPONENTS = 3;
 
     /**
      * The JPEG validator with the default pixel limit ({@link #DEFAULT_MAX_FRAME_PIXELS}).

@@ -110,15 +110,15 @@ class HostileJpegsTest {
             byte[] bomb = HostileJpegs.scanBomb();
 
             assertThat(bomb.length).isLessThan((int) FIVE_MIB);
-            assertRefused(bomb, ErrorCode.INVALID_FRAME, "too many scans: more than 64 start-of-scan segments");
+            assertRefused(bomb, ErrorCode.INVALID_FRAME, "too many scans: more than 32 start-of-scan segments");
         }
 
         @Test
-        @DisplayName("the validator accepts 64 scans (the worst accepted frame: 4096 x 4096, one DC and 63 AC scans) and refuses 65")
+        @DisplayName("the validator accepts 32 scans (the worst accepted frame: 4096 x 4096, one DC and 31 AC scans) and refuses 33")
         void validatorAcceptsTheCap() throws FrameRejectedException {
-            assertThat(validator.validate(HostileJpegs.builder().size(4096, 4096).progressive(63).build()).height())
+            assertThat(validator.validate(HostileJpegs.builder().size(4096, 4096).progressive(31).build()).height())
                     .isEqualTo(4096);
-            assertRefused(HostileJpegs.builder().size(4096, 4096).progressive(64).build(), ErrorCode.INVALID_FRAME,
+            assertRefused(HostileJpegs.builder().size(4096, 4096).progressive(32).build(), ErrorCode.INVALID_FRAME,
                     "too many scans");
         }
     }
@@ -143,13 +143,13 @@ class HostileJpegsTest {
         }
 
         @Test
-        @DisplayName("the validator refuses 5 components, and sampling factors past 4, with invalid_frame")
+        @DisplayName("the validator refuses 4 components (CMYK), and sampling factors past 4, with invalid_frame")
         void validatorRefuses() throws FrameRejectedException {
-            assertRefused(HostileJpegs.builder().components(repeat(0x11, 5)).build(), ErrorCode.INVALID_FRAME,
-                    "declares 5 colour components; 1 to 4 are accepted");
+            assertRefused(HostileJpegs.builder().components(repeat(0x11, 4)).build(), ErrorCode.INVALID_FRAME,
+                    "declares 4 colour components; 1 to 3 are accepted");
             assertRefused(HostileJpegs.builder().components(0x11, 0xF1).build(), ErrorCode.INVALID_FRAME,
                     "component 2 has sampling factors 15x1");
-            assertThat(validator.validate(HostileJpegs.builder().components(0x44, 0x11, 0x11, 0x11).build()).width())
+            assertThat(validator.validate(HostileJpegs.builder().components(0x44, 0x11, 0x11).build()).width())
                     .isEqualTo(64);
         }
     }
