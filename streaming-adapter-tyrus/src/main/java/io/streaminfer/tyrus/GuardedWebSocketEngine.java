@@ -1,11 +1,13 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.core.StreamEngine;
+import io.streaminfer.core.StreamSession;
 import io.streaminfer.websocket.AccessPolicy;
-import io.streaminfer.websocket.JsonMessageCodec;
-import io.streaminfer.websocket.StreamEndpoint;
+import io.streaminfer.websocket.HandshakeCheck;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
+import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
 import org.glassfish.tyrus.spi.UpgradeRequest;
@@ -13,12 +15,17 @@ import org.glassfish.tyrus.spi.UpgradeResponse;
 import org.glassfish.tyrus.spi.WebSocketEngine;
 import org.glassfish.tyrus.spi.Writer;
 
+import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Tyrus' engine with our guards: the handshake of a client without the token is refused with
- * 401, a refused handshake is answered with a complete response, and a {@link MessageSizeGuard}
- * sits in front of every connection's read handler.
+ * Tyrus' engine with our guards. Before Tyrus sees a WebSocket handshake: a draining server
+ * answers 503 with {@code Retry-After}, a malformed handshake 400 (426 for another version,
+ * {@link HandshakeCheck}), a client without the token 401; every refusal is a complete response.
+ * Each upgraded connection gets a {@link MessageSizeGuard} in front of its read handler, bound to
+ * the engine's session of that connection, and a {@link LingeringCloseWriter}; bytes that came
+ * in the same read as the upgrade request are handed to it rather than dropped.
  */
 final class GuardedWebSocketEngine implements WebSocketEngine {
 
@@ -35,25 +42,35 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
     };
 
     private final WebSocketEngine delegate;
-    private final long limit;
+    private final StreamEngine engine;
     private final AccessPolicy access;
     private final long maxPendingBytes;
-    private final JsonMessageCodec codec = new JsonMessageCodec();
 
-    GuardedWebSocketEngine(WebSocketEngine delegate, long limit, AccessPolicy access, long maxPendingBytes) {
+    GuardedWebSocketEngine(WebSocketEngine delegate, StreamEngine engine, AccessPolicy access, long maxPendingBytes) {
         this.delegate = delegate;
-        this.limit = limit;
+        this.engine = engine;
         this.access = access;
         this.maxPendingBytes = maxPendingBytes;
     }
 
     @Override
     public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
-        if (isWebSocketUpgrade(request) && !access.authorized(request.getHeaders(), request.getParameterMap())) {
-            response.setStatus(401);
-            response.setReasonPhrase("Unauthorized");
-            response.getHeaders().put("WWW-Authenticate", List.of("Bearer"));
-            return complete(response, REFUSED);
+        if (HandshakeCheck.isWebSocketUpgrade(request::getHeader)) {
+            Optional<HandshakeCheck.Refusal> refusal = engine.isDraining() ? Optional.of(HandshakeCheck.draining())
+                    : HandshakeCheck.check(method(), protocol(), request.getRequestUri(), request::getHeader);
+            if (refusal.isPresent()) {
+                HandshakeCheck.Refusal refused = refusal.get();
+                response.setStatus(refused.status());
+                response.setReasonPhrase(refused.phrase());
+                refused.headers().forEach((name, value) -> response.getHeaders().put(name, List.of(value)));
+                return complete(response, REFUSED);
+            }
+            if (!access.authorized(request.getHeaders(), request.getParameterMap())) {
+                response.setStatus(401);
+                response.setReasonPhrase("Unauthorized");
+                response.getHeaders().put("WWW-Authenticate", List.of("Bearer"));
+                return complete(response, REFUSED);
+            }
         }
         UpgradeInfo info = delegate.upgrade(request, response);
         if (info.getStatus() == UpgradeStatus.HANDSHAKE_FAILED) {
@@ -67,16 +84,38 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
 
             @Override
             public Connection createConnection(Writer writer, Connection.CloseListener closeListener) {
-                Connection connection = info.createConnection(
-                        StalledCloseGuard.watch(writer, StalledCloseGuard.currentConnection(), maxPendingBytes), closeListener);
-                return connection == null ? null : new GuardedConnection(connection);
+                org.glassfish.grizzly.Connection<?> grizzly = ReadContext.connection();
+                LingeringCloseWriter lingering = new LingeringCloseWriter(StalledCloseGuard.watch(writer, grizzly, maxPendingBytes));
+                SessionCapture capture = SessionCapture.begin();
+                Connection connection;
+                StreamSession session;
+                try {
+                    connection = info.createConnection(lingering, closeListener);
+                } finally {
+                    session = capture.end();
+                }
+                if (connection == null) {
+                    return null;
+                }
+                ConnectionGuard.upgraded(grizzly);
+                GuardedConnection guarded = new GuardedConnection(connection, lingering, session);
+                ByteBuffer early = ReadContext.takeBytesAfterRequest();
+                if (early.hasRemaining()) {
+                    guarded.getReadHandler().handle(early); // a first frame sent right behind the request
+                }
+                return guarded;
             }
         };
     }
 
-    private static boolean isWebSocketUpgrade(UpgradeRequest request) {
-        String upgrade = request.getHeader("Upgrade");
-        return upgrade != null && "websocket".equalsIgnoreCase(upgrade.trim());
+    private static String method() {
+        HttpRequestPacket request = ReadContext.request();
+        return request == null ? "GET" : request.getMethod().getMethodString();
+    }
+
+    private static String protocol() {
+        HttpRequestPacket request = ReadContext.request();
+        return request == null ? "HTTP/1.1" : request.getProtocolString();
     }
 
     /**
@@ -104,10 +143,10 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
         private final Connection connection;
         private final ReadHandler guard;
 
-        GuardedConnection(Connection connection) {
+        GuardedConnection(Connection connection, LingeringCloseWriter writer, StreamSession session) {
             this.connection = connection;
-            this.guard = new MessageSizeGuard(connection.getReadHandler(), connection, limit,
-                    StreamEndpoint.MAX_TEXT_MESSAGE_CHARS, codec);
+            this.guard = new MessageSizeGuard(connection.getReadHandler(), connection, writer, session,
+                    engine.config().maxFrameBytes());
         }
 
         @Override

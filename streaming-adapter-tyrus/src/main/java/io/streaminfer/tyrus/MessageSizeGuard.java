@@ -1,31 +1,40 @@
 package io.streaminfer.tyrus;
 
-import io.streaminfer.core.ErrorCode;
-import io.streaminfer.core.ServerMessage;
-import io.streaminfer.websocket.JsonMessageCodec;
+import io.streaminfer.core.StreamSession;
 import jakarta.websocket.CloseReason;
-import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
-import org.glassfish.tyrus.spi.Writer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
 /**
- * Sits in front of Tyrus' read handler and watches the WebSocket frame headers of one
- * connection. A message whose declared size passes the limit is refused as soon as its header
- * arrives, before its payload is buffered: a binary message gets {@code frame_too_large} and
- * close 1009, a text message {@code invalid_message} and close 1003. Without it Tyrus buffers
- * a frame up to its incoming buffer and then closes with 1011 "Buffer overflow." instead.
+ * Sits in front of Tyrus' read handler and reads the WebSocket frame headers of one connection
+ * before Tyrus does. Tyrus gets only frames it may take, one frame per call, with their mask
+ * removed eight bytes at a time (Tyrus unmasks one byte per call, which was most of its CPU per
+ * frame). Everything else goes to the engine through the connection's {@link StreamSession}, so
+ * the engine answers what it holds and closes in order:
+ * <ul>
+ *   <li>a binary message whose declared size passes the limit (one frame, or fragments adding
+ *       up) → {@link StreamSession#onFrameTooLarge}; its payload is discarded as it arrives,
+ *       never buffered;</li>
+ *   <li>a text message → {@link StreamSession#onTextMessage} at its first header (the protocol
+ *       has none), so Tyrus never buffers or decodes it;</li>
+ *   <li>an RFC 6455 violation (an unmasked frame, reserved bits with no extension negotiated,
+ *       an unknown opcode, a continuation without a start, a new message inside a fragmented
+ *       one, a fragmented or long control frame) → {@link StreamSession#onProtocolViolation}
+ *       (close 1002).</li>
+ * </ul>
+ * After any of these nothing the client sends is handed on. The {@link LingeringCloseWriter}
+ * holds the TCP close until the client's close frame arrives (or it has sent more than the
+ * refused frame plus {@link #DISCARD_SLACK}), so a client still sending gets our answer instead
+ * of a reset.
  *
- * <p>Frames are passed on unmasked (Tyrus accepts unmasked frames and would otherwise unmask
- * them one byte per call); a refused message and the data frames after it are dropped without
- * being buffered, and only the client's close frame is still handed on.
- * Called by one Grizzly thread at a time per connection, as Tyrus' own read handler is.
+ * <p>Without a session (the endpoint did not open one) the guard closes the connection itself
+ * with the same code. Called by one Grizzly thread at a time per connection, as Tyrus' own read
+ * handler is.
  */
 final class MessageSizeGuard implements ReadHandler {
 
@@ -33,54 +42,83 @@ final class MessageSizeGuard implements ReadHandler {
     private static final int OPCODE_TEXT = 0x1;
     private static final int OPCODE_BINARY = 0x2;
     private static final int OPCODE_CLOSE = 0x8;
+    private static final int OPCODE_PING = 0x9;
+    private static final int OPCODE_PONG = 0xA;
     private static final int MAX_HEADER = 14;
     private static final int MAX_CONTROL_PAYLOAD = 125;
-    /** What a refused client may still send after the refused frame before we hang up on it. */
-    private static final long DISCARD_SLACK = 1024 * 1024;
-
-    private final ReadHandler delegate;
-    private final Connection connection;
-    private final long limit;
-    private final long textLimit;
-    private final JsonMessageCodec codec;
+    /** What a refused client may still send after the refused frame before we stop waiting for its close. */
+    static final long DISCARD_SLACK = 1024 * 1024;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /** What the guard does with the bytes it reads. */
+    private enum State {
+        /** Frames are checked and handed on. */
+        FORWARDING,
+        /** A message was refused or the client broke the protocol: bytes are dropped until its close frame. */
+        DISCARDING,
+        /** The client's close frame came or it sent too much after the refusal: nothing is read any more. */
+        DONE
+    }
+
+    private final ReadHandler delegate;
+    private final Connection connection;
+    private final LingeringCloseWriter writer;
+    private final StreamSession session;
+    private final long limit;
+
     private final byte[] header = new byte[MAX_HEADER];
+    private State state = State.FORWARDING;
+    private int headerLength;
+    private long payloadLeft;
     private boolean masked;
     private long maskWord;
     private int maskPhase;
-    private int headerLength;
-    private long payloadLeft;
+    private boolean inFragmentedMessage;
     private long messageBytes;
-    private boolean messageIsText;
-    private boolean messageComplete;
-    private long binaryMessages;
-    private boolean refused;
-    private boolean closedByUs;
     private long discardBudget;
-    private CloseReason closeReason;
-    private ByteBuffer clientClose;
+    private boolean inClientClose;
 
-    MessageSizeGuard(ReadHandler delegate, Connection connection, long limit, long textLimit, JsonMessageCodec codec) {
+    /**
+     * @param delegate   Tyrus' read handler
+     * @param connection Tyrus' connection, closed directly only when there is no session
+     * @param writer     the connection's writer, whose TCP close is held while discarding
+     * @param session    the engine's session of this connection, or {@literal null}
+     * @param limit      the largest binary message, in bytes (the engine's frame limit)
+     */
+    MessageSizeGuard(ReadHandler delegate, Connection connection, LingeringCloseWriter writer, StreamSession session,
+                     long limit) {
         this.delegate = delegate;
         this.connection = connection;
+        this.writer = writer;
+        this.session = session;
         this.limit = limit;
-        this.textLimit = textLimit;
-        this.codec = codec;
+    }
+
+    /**
+     * @param limit the frame limit
+     * @return the incoming buffer Tyrus needs: one whole frame of the limit and its header,
+     *         since the guard hands on one frame per call
+     */
+    static int tyrusBufferSize(long limit) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(limit, MAX_CONTROL_PAYLOAD) + MAX_HEADER);
     }
 
     @Override
     public void handle(ByteBuffer data) {
-        if (refused) {
-            discard(data, data.position());
-            return;
+        switch (state) {
+            case FORWARDING -> forward(data);
+            case DISCARDING -> discard(data, data.position());
+            case DONE -> data.position(data.limit());
         }
+    }
+
+    private void forward(ByteBuffer data) {
         int pos = data.position();
         int end = data.limit();
-        // what Tyrus gets: the same frames, unmasked here (a word at a time) because Tyrus unmasks
-        // one byte per call, which was most of its CPU per frame; a header split across reads is
-        // held back until whole, so it can be rewritten without its masking key
+        // what Tyrus gets: the same frames, unmasked, one frame per call, so Tyrus never holds
+        // more than one frame (its buffer is sized for one frame of the limit); a header split
+        // across reads is held back until whole, so it can be rewritten without its masking key
         ByteBuffer out = ByteBuffer.allocate(end - pos + MAX_HEADER);
         while (pos < end) {
             if (payloadLeft > 0) {
@@ -88,6 +126,9 @@ final class MessageSizeGuard implements ReadHandler {
                 copyUnmasked(data, pos, step, out);
                 payloadLeft -= step;
                 pos += step;
+                if (payloadLeft == 0) {
+                    out = handOn(out);
+                }
                 continue;
             }
             header[headerLength++] = data.get(pos++);
@@ -97,26 +138,65 @@ final class MessageSizeGuard implements ReadHandler {
             }
             long payload = payloadLength();
             headerLength = 0;
-            if (!admit(payload)) {
+            String violation = violation(payload);
+            if (violation != null) {
                 handOn(out);
-                refuse();
-                payloadLeft = payload; // the refused frame's payload is skipped, never buffered
-                discardBudget = payload > Long.MAX_VALUE - DISCARD_SLACK ? Long.MAX_VALUE : payload + DISCARD_SLACK;
+                protocolViolation(violation, payload);
                 discard(data, pos);
                 return;
             }
-            masked = (header[1] & 0x80) != 0;
-            int keyAt = needed - 4;
-            out.put(header[0]).put((byte) (header[1] & 0x7F)).put(header, 2, (masked ? keyAt : needed) - 2);
-            if (masked) {
-                int key = ((header[keyAt] & 0xFF)) | ((header[keyAt + 1] & 0xFF) << 8)
-                        | ((header[keyAt + 2] & 0xFF) << 16) | ((header[keyAt + 3] & 0xFF) << 24);
-                maskWord = (key & 0xFFFFFFFFL) | ((long) key << 32);
-                maskPhase = 0;
+            int opcode = header[0] & 0x0F;
+            if (opcode == OPCODE_TEXT || (opcode == OPCODE_BINARY || opcode == OPCODE_CONTINUATION) && !admit(opcode, payload)) {
+                handOn(out);
+                refuse(opcode == OPCODE_TEXT, payload);
+                discard(data, pos);
+                return;
             }
+            masked = true;
+            int keyAt = needed - 4;
+            out.put(header[0]).put((byte) (header[1] & 0x7F)).put(header, 2, keyAt - 2);
+            int key = ((header[keyAt] & 0xFF)) | ((header[keyAt + 1] & 0xFF) << 8)
+                    | ((header[keyAt + 2] & 0xFF) << 16) | ((header[keyAt + 3] & 0xFF) << 24);
+            maskWord = (key & 0xFFFFFFFFL) | ((long) key << 32);
+            maskPhase = 0;
             payloadLeft = payload;
+            if (payload == 0) {
+                out = handOn(out);
+            }
         }
         handOn(out);
+    }
+
+    /** @return why this complete header breaks RFC 6455, or {@literal null} when it does not */
+    private String violation(long payload) {
+        int opcode = header[0] & 0x0F;
+        boolean fin = (header[0] & 0x80) != 0;
+        if ((header[1] & 0x80) == 0) {
+            return "unmasked client frame";
+        }
+        if ((header[0] & 0x70) != 0) {
+            return "reserved bits set without a negotiated extension";
+        }
+        if (opcode == OPCODE_CLOSE || opcode == OPCODE_PING || opcode == OPCODE_PONG) {
+            return !fin ? "fragmented control frame" : payload > MAX_CONTROL_PAYLOAD ? "control frame over 125 bytes" : null;
+        }
+        if (opcode == OPCODE_CONTINUATION) {
+            return inFragmentedMessage ? null : "continuation frame without a start";
+        }
+        if (opcode == OPCODE_TEXT || opcode == OPCODE_BINARY) {
+            return inFragmentedMessage ? "new message inside a fragmented message" : null;
+        }
+        return "unknown opcode " + opcode;
+    }
+
+    /** Tracks the size of the current binary message; false when it passes the limit. */
+    private boolean admit(int opcode, long payload) {
+        messageBytes = opcode == OPCODE_BINARY ? payload : messageBytes + payload;
+        if (messageBytes < 0) {
+            messageBytes = Long.MAX_VALUE;
+        }
+        inFragmentedMessage = (header[0] & 0x80) == 0;
+        return messageBytes <= limit;
     }
 
     /** Copies payload bytes to {@code out}, removing the frame's mask. */
@@ -147,43 +227,58 @@ final class MessageSizeGuard implements ReadHandler {
         return (byte) (maskWord >>> (8 * phase));
     }
 
-    private void handOn(ByteBuffer out) {
-        out.flip();
-        if (out.hasRemaining()) {
-            delegate.handle(out);
+    /** Hands what {@code out} holds to Tyrus; returns the rest of the buffer for what follows. */
+    private ByteBuffer handOn(ByteBuffer out) {
+        ByteBuffer ready = out.duplicate().flip();
+        if (ready.hasRemaining()) {
+            delegate.handle(ready);
+        }
+        return out.slice();
+    }
+
+    private void refuse(boolean text, long payload) {
+        enterDiscarding(payload);
+        if (session == null) {
+            connection.close(text ? new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "invalid_message")
+                    : new CloseReason(CloseReason.CloseCodes.TOO_BIG, "frame_too_large"));
+        } else if (text) {
+            session.onTextMessage(""); // its content does not matter: text is not part of the protocol
+        } else {
+            session.onFrameTooLarge(messageBytes);
         }
     }
 
+    private void protocolViolation(String reason, long payload) {
+        enterDiscarding(payload);
+        if (session == null) {
+            connection.close(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR, reason));
+        } else {
+            session.onProtocolViolation(reason);
+        }
+    }
+
+    private void enterDiscarding(long payload) {
+        state = State.DISCARDING;
+        payloadLeft = payload; // the refused frame's payload is skipped, never buffered
+        discardBudget = payload > Long.MAX_VALUE - DISCARD_SLACK ? Long.MAX_VALUE : payload + DISCARD_SLACK;
+        writer.hold();
+    }
+
     /**
-     * After a refusal: Tyrus has sent its close frame and waits for the client's. Everything is
-     * dropped except that close frame, which is handed to Tyrus so the connection ends with a
-     * clean close handshake instead of a reset that could make the client lose our answer.
+     * Drops what the client sends after a refusal, following frame headers only to see its close
+     * frame; when that has come (or the client sent too much), the held TCP close may happen.
      */
     private void discard(ByteBuffer data, int from) {
-        if (closedByUs) {
-            return;
-        }
         int pos = from;
         int end = data.limit();
         discardBudget -= end - from;
-        if (discardBudget < 0) {
-            // the client ignores our close and keeps sending: stop listening to it
-            closedByUs = true;
-            connection.close(closeReason);
-            return;
-        }
-        while (pos < end) {
+        while (pos < end && state == State.DISCARDING) {
             if (payloadLeft > 0) {
                 int step = (int) Math.min(payloadLeft, end - pos);
-                if (clientClose != null) {
-                    ByteBuffer part = data.duplicate();
-                    part.position(pos).limit(pos + step);
-                    clientClose.put(part);
-                }
                 payloadLeft -= step;
                 pos += step;
-                if (payloadLeft == 0) {
-                    forwardClientClose();
+                if (payloadLeft == 0 && inClientClose) {
+                    finishDiscarding();
                 }
                 continue;
             }
@@ -192,26 +287,22 @@ final class MessageSizeGuard implements ReadHandler {
             if (needed < 0 || headerLength < needed) {
                 continue;
             }
-            long payload = payloadLength();
-            if ((header[0] & 0x0F) == OPCODE_CLOSE && payload <= MAX_CONTROL_PAYLOAD) {
-                clientClose = ByteBuffer.allocate(headerLength + (int) payload);
-                clientClose.put(header, 0, headerLength);
-            }
+            payloadLeft = payloadLength();
+            inClientClose = (header[0] & 0x0F) == OPCODE_CLOSE;
             headerLength = 0;
-            payloadLeft = payload;
-            if (payload == 0) {
-                forwardClientClose();
+            if (payloadLeft == 0 && inClientClose) {
+                finishDiscarding();
             }
         }
+        if (discardBudget < 0) {
+            finishDiscarding(); // the client ignores our close and keeps sending: stop waiting for it
+        }
+        data.position(end);
     }
 
-    private void forwardClientClose() {
-        if (clientClose != null) {
-            clientClose.flip();
-            ByteBuffer frame = clientClose;
-            clientClose = null;
-            delegate.handle(frame);
-        }
+    private void finishDiscarding() {
+        state = State.DONE;
+        writer.release();
     }
 
     /** Bytes of the header so far: -1 while the length fields are not known yet. */
@@ -240,76 +331,5 @@ final class MessageSizeGuard implements ReadHandler {
             length = (length << 8) | (header[i] & 0xFF);
         }
         return length < 0 ? Long.MAX_VALUE : length;
-    }
-
-    /** Tracks the size of the current data message; false when it passes the limit. */
-    private boolean admit(long payload) {
-        int opcode = header[0] & 0x0F;
-        if (opcode == OPCODE_BINARY || opcode == OPCODE_TEXT) {
-            messageBytes = 0;
-            messageIsText = opcode == OPCODE_TEXT;
-            if (opcode == OPCODE_BINARY) {
-                binaryMessages++;
-            }
-        } else if (opcode != OPCODE_CONTINUATION) {
-            return true; // control frames are at most 125 bytes and belong to no message
-        }
-        messageComplete = (header[0] & 0x80) != 0;
-        messageBytes += payload;
-        if (messageBytes < 0) {
-            messageBytes = Long.MAX_VALUE;
-        }
-        return messageBytes <= (messageIsText ? textLimit : limit);
-    }
-
-    private void refuse() {
-        refused = true;
-        ServerMessage.StreamError error;
-        CloseReason reason;
-        if (messageIsText) {
-            error = new ServerMessage.StreamError(ErrorCode.INVALID_MESSAGE,
-                    "text messages are not part of the protocol: send each frame as one binary message holding a JPEG");
-            reason = new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, ErrorCode.INVALID_MESSAGE.wireName());
-        } else {
-            String size = messageComplete && messageBytes != Long.MAX_VALUE ? "frame is " + messageBytes + " bytes"
-                    : "frame is more than " + limit + " bytes";
-            error = new ServerMessage.StreamError(ErrorCode.FRAME_TOO_LARGE,
-                    size + "; the limit is " + limit + " bytes", binaryMessages);
-            reason = new CloseReason(CloseReason.CloseCodes.TOO_BIG, ErrorCode.FRAME_TOO_LARGE.wireName());
-        }
-        closeReason = reason;
-        Writer writer = connection.getWriter();
-        writeFrame(writer, 0x81, codec.encode(error).getBytes(StandardCharsets.UTF_8));
-        writeFrame(writer, 0x88, closePayload(reason));
-    }
-
-    /**
-     * Tyrus, when it initiates a close, shuts the TCP connection right after its close frame;
-     * with the client still sending the refused frame that becomes a reset, and the client may
-     * lose our answer. So we send the close frame ourselves and let Tyrus complete the
-     * handshake when the client's close arrives.
-     */
-    private static byte[] closePayload(CloseReason reason) {
-        byte[] text = reason.getReasonPhrase().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer payload = ByteBuffer.allocate(2 + text.length);
-        payload.putShort((short) reason.getCloseCode().getCode()).put(text);
-        return payload.array();
-    }
-
-    /** A server-to-client frame with FIN set: never masked (RFC 6455 section 5.1). */
-    private static void writeFrame(Writer writer, int firstByte, byte[] payload) {
-        int extra = payload.length < 126 ? 0 : payload.length <= 0xFFFF ? 2 : 8;
-        ByteBuffer frame = ByteBuffer.allocate(2 + extra + payload.length);
-        frame.put((byte) firstByte);
-        if (extra == 0) {
-            frame.put((byte) payload.length);
-        } else if (extra == 2) {
-            frame.put((byte) 126).putShort((short) payload.length);
-        } else {
-            frame.put((byte) 127).putLong(payload.length);
-        }
-        frame.put(payload).flip();
-        writer.write(frame, new CompletionHandler<>() {
-        });
     }
 }

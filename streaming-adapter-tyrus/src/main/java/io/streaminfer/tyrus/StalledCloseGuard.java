@@ -1,13 +1,6 @@
 package io.streaminfer.tyrus;
 
 import org.glassfish.grizzly.Connection;
-import org.glassfish.grizzly.filterchain.BaseFilter;
-import org.glassfish.grizzly.filterchain.FilterChainBuilder;
-import org.glassfish.grizzly.filterchain.FilterChainContext;
-import org.glassfish.grizzly.filterchain.NextAction;
-import org.glassfish.grizzly.http.server.AddOn;
-import org.glassfish.grizzly.http.server.NetworkListener;
-import org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter;
 import org.glassfish.tyrus.spi.CompletionHandler;
 import org.glassfish.tyrus.spi.Writer;
 import org.glassfish.tyrus.spi.WriterInfo;
@@ -33,41 +26,14 @@ final class StalledCloseGuard {
 
     static final long CLOSE_GRACE_SECONDS = 2;
 
-    private static final ThreadLocal<Connection<?>> CURRENT = new ThreadLocal<>();
-    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "stream-stalled-close");
+    /** One timer thread for the transport's deadlines (stalled closes, lingering closes, handshakes). */
+    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "stream-transport-timer");
         thread.setDaemon(true);
         return thread;
     });
 
     private StalledCloseGuard() {
-    }
-
-    /**
-     * The Grizzly connection whose data Tyrus is handling on this thread (set by {@link #addOn()}'s
-     * filter just before Tyrus' own), or {@literal null}.
-     */
-    static Connection<?> currentConnection() {
-        return CURRENT.get();
-    }
-
-    /** An add-on that puts the capturing filter right before Tyrus' filter. */
-    static AddOn addOn() {
-        return new AddOn() {
-            @Override
-            public void setup(NetworkListener listener, FilterChainBuilder builder) {
-                int tyrus = builder.indexOfType(GrizzlyServerFilter.class);
-                if (tyrus >= 0) {
-                    builder.add(tyrus, new BaseFilter() {
-                        @Override
-                        public NextAction handleRead(FilterChainContext ctx) throws IOException {
-                            CURRENT.set(ctx.getConnection()); // read by the engine's upgrade, on this thread
-                            return ctx.getInvokeAction();
-                        }
-                    });
-                }
-            }
-        };
     }
 
     /**

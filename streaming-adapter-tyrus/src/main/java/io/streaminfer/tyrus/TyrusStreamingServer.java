@@ -4,6 +4,8 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.websocket.AccessPolicy;
 import io.streaminfer.websocket.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
+import io.streaminfer.websocket.StrictEndpointConfig;
+import io.streaminfer.websocket.TransportDefaults;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.HttpServer;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -30,7 +33,11 @@ import java.util.concurrent.TimeoutException;
  * The standalone server: the {@link StreamEndpoint} hosted by Tyrus on a Grizzly HTTP server
  * composed here rather than by {@code org.glassfish.tyrus.server.Server}, so that it binds the
  * address it is given (Tyrus' {@code Server} always binds 0.0.0.0), reads frames up to the
- * configured limit, and stops gracefully.
+ * configured limit, and stops gracefully. Connections are guarded before Tyrus sees them: a
+ * handshake timeout and a connection cap ({@link ConnectionGuard}), strict handshakes
+ * ({@link GuardedWebSocketEngine}), frame headers checked against RFC 6455 and the frame limit
+ * ({@link MessageSizeGuard}), no WebSocket extensions, and pages and logs that name neither the
+ * container nor the request ({@link QuietPages}, {@link ContainerLogFilter}).
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #stop(Duration)} once. Thread-safe.
  */
@@ -47,13 +54,15 @@ public final class TyrusStreamingServer implements AutoCloseable {
     private final HttpServer httpServer;
     private final HttpContent pages;
     private final AccessPolicy access;
+    private final ConnectionGuard connections;
     private volatile boolean started;
 
     private TyrusStreamingServer(Builder b) {
         this.engine = b.engine;
         this.host = b.host;
         this.requestedPort = b.port;
-        this.container = new EmbeddedContainer(engine.config().maxFrameBytes(), b.access, b.maxPendingBytes);
+        this.container = new EmbeddedContainer(engine, b.access, b.maxPendingBytes);
+        this.connections = new ConnectionGuard(b.handshakeTimeout, b.maxConnections);
         this.httpServer = new HttpServer();
         this.pages = b.content;
         this.access = b.access;
@@ -80,12 +89,18 @@ public final class TyrusStreamingServer implements AutoCloseable {
         NetworkListener listener = new NetworkListener(LISTENER_NAME, host, requestedPort);
         // the WebSocket layer runs our handlers on Grizzly's workers; they never block (the engine has its own pool)
         listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        // WebSockets must not be cut by HTTP keep-alive; connections that never upgrade are bounded
+        // by the ConnectionGuard's handshake timeout instead
         listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+        listener.registerAddOn(connections.addOn());
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
-        listener.registerAddOn(StalledCloseGuard.addOn());
+        listener.registerAddOn(ReadContext.addOn());
         httpServer.addListener(listener);
+        QuietPages.apply(httpServer.getServerConfiguration());
+        ContainerLogFilter.install();
         HttpPages.register(httpServer.getServerConfiguration(), pages);
-        ServerEndpointConfig endpoint = StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress, access);
+        ServerEndpointConfig endpoint = StrictEndpointConfig.of(
+                StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress, access), List.of(), SessionCapture::opened);
         try {
             container.addEndpoint(endpoint);
             httpServer.start();
@@ -149,22 +164,25 @@ public final class TyrusStreamingServer implements AutoCloseable {
         return session instanceof TyrusSession tyrus ? tyrus.getRemoteAddr() : "unknown";
     }
 
+    /** @return connections open on the WebSocket port now, upgraded or not */
+    public int openConnections() {
+        return connections.openConnections();
+    }
+
     /**
      * Tyrus' server container on an HTTP server composed by us. Messages over the frame limit
-     * are refused by a {@link MessageSizeGuard} from their header, so Tyrus never buffers more
-     * than one frame of at most the limit (plus its header).
+     * are refused by a {@link MessageSizeGuard} from their header, and the guard hands Tyrus one
+     * frame at a time, so Tyrus' incoming buffer holds one frame of the limit and its header.
      */
     private static final class EmbeddedContainer extends TyrusServerContainer {
 
-        private static final int FRAME_HEADER_SLACK = 1024;
-
         private final WebSocketEngine webSocketEngine;
 
-        EmbeddedContainer(long maxFrameBytes, AccessPolicy access, long maxPendingBytes) {
+        EmbeddedContainer(StreamEngine engine, AccessPolicy access, long maxPendingBytes) {
             super((Set<Class<?>>) Set.<Class<?>>of());
-            int incomingBufferSize = (int) Math.min(Integer.MAX_VALUE - FRAME_HEADER_SLACK, maxFrameBytes) + FRAME_HEADER_SLACK;
+            int incomingBufferSize = MessageSizeGuard.tyrusBufferSize(engine.config().maxFrameBytes());
             this.webSocketEngine = new GuardedWebSocketEngine(
-                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), maxFrameBytes, access,
+                    TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build(), engine, access,
                     maxPendingBytes);
         }
 
@@ -198,6 +216,8 @@ public final class TyrusStreamingServer implements AutoCloseable {
         private AccessPolicy access = AccessPolicy.open();
         private long maxPendingBytes = 16L * 1024 * 1024;
         private HttpContent content = HttpContent.none();
+        private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
+        private int maxConnections = TransportDefaults.maxConnections();
 
         private Builder(StreamEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -255,6 +275,32 @@ public final class TyrusStreamingServer implements AutoCloseable {
          */
         public Builder content(HttpContent pages) {
             this.content = Objects.requireNonNull(pages, "pages");
+            return this;
+        }
+
+        /**
+         * @param timeout how long a connection may take to complete its WebSocket upgrade before it
+         *                is closed, plain HTTP connections included (default 10 s)
+         * @return this builder
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive, got " + timeout);
+            }
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param connections how many connections may be open at once; more are closed as they come
+         *                    (default: 80 % of the process' file descriptor limit less 64)
+         * @return this builder
+         */
+        public Builder maxConnections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + connections);
+            }
+            this.maxConnections = connections;
             return this;
         }
 

@@ -4,6 +4,27 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.websocket.AccessPolicy;
 import io.streaminfer.websocket.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
+import io.streaminfer.websocket.HandshakeCheck;
+import io.streaminfer.websocket.StrictEndpointConfig;
+import io.streaminfer.websocket.TransportDefaults;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.thread.Scheduler;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
+import org.eclipse.jetty.websocket.core.WebSocketExtensionRegistry;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,6 +32,7 @@ import jakarta.websocket.Session;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketSession;
+import org.eclipse.jetty.ee10.websocket.jakarta.server.JakartaWebSocketServerContainer;
 import org.eclipse.jetty.ee10.websocket.jakarta.server.config.JakartaWebSocketServletContainerInitializer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -43,6 +65,12 @@ final class JettyStreamingServer implements StreamTransport {
 
     /** How long Jetty keeps a connection nobody reads from or writes to after the engine's own idle timeout. */
     private static final Duration IDLE_BACKSTOP = Duration.ofSeconds(30);
+    /** Threads kept when idle. */
+    private static final int MIN_THREADS = 8;
+    /** How long a thread above the minimum may idle before it ends. */
+    static final Duration THREAD_IDLE_TIMEOUT = Duration.ofSeconds(5);
+
+    private static final System.Logger LOG = System.getLogger(JettyStreamingServer.class.getName());
 
     private final StreamEngine engine;
     private final Server server;
@@ -55,7 +83,7 @@ final class JettyStreamingServer implements StreamTransport {
     }
 
     /**
-     * Binds and starts.
+     * Binds and starts with the default transport limits.
      *
      * @param engine  the engine that serves the sessions
      * @param host    the address to bind
@@ -67,26 +95,56 @@ final class JettyStreamingServer implements StreamTransport {
      */
     static JettyStreamingServer start(StreamEngine engine, String host, int port, AccessPolicy access,
                                       HttpContent content) throws IOException {
-        QueuedThreadPool threads = new QueuedThreadPool();
+        return builder(engine).host(host).port(port).access(access).content(content).start();
+    }
+
+    /**
+     * @param engine the engine that serves the sessions
+     * @return a builder for a server on 0.0.0.0:8080
+     */
+    static Builder builder(StreamEngine engine) {
+        return new Builder(engine);
+    }
+
+    private static JettyStreamingServer start(Builder b) throws IOException {
+        StreamEngine engine = b.engine;
+        // bounded, and shrinking back within one idle timeout once a burst (of slowloris
+        // connections, say) is over: Jetty's default evicts one idle thread per minute
+        QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads, MIN_THREADS, (int) THREAD_IDLE_TIMEOUT.toMillis());
+        threads.setMaxEvictCount(b.maxThreads);
         threads.setName("jetty-stream");
         Server server = new Server(threads);
         server.setStopTimeout(0); // the engine drains sessions before Jetty stops
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(host);
-        connector.setPort(port);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(b.host);
+        connector.setPort(b.port);
+        connector.addEventListener(new HandshakeDeadline(b.handshakeTimeout, connector));
         server.addConnector(connector);
+        server.addBean(new LoggedConnectionLimit(b.maxConnections, connector));
+        server.setErrorHandler(new QuietErrorHandler());
 
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder("pages", new PagesServlet(content)), "/");
+        context.setErrorHandler(new QuietServletErrorHandler());
+        context.addServlet(new ServletHolder("pages", new PagesServlet(b.content)), "/");
         Duration idle = engine.config().idleTimeout().plus(IDLE_BACKSTOP);
+        long limit = engine.config().maxFrameBytes();
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) -> {
-            container.setDefaultMaxBinaryMessageBufferSize(StreamEndpoint.receiveLimit(engine.config().maxFrameBytes()));
+            WebSocketExtensionRegistry extensions = ((JakartaWebSocketServerContainer) container).getExtensionRegistry();
+            for (String name : List.copyOf(extensions.getAvailableExtensionNames())) {
+                extensions.unregister(name); // no permessage-deflate (decompression bombs), nor any other
+            }
+            extensions.register(JettyFrameGuard.NAME, JettyFrameGuard.class);
+            container.setDefaultMaxBinaryMessageBufferSize(StreamEndpoint.receiveLimit(limit));
             container.setDefaultMaxTextMessageBufferSize(StreamEndpoint.MAX_TEXT_MESSAGE_CHARS);
             container.setDefaultMaxSessionIdleTimeout(idle.toMillis());
-            container.addEndpoint(StreamEndpoint.config(engine, JettyStreamingServer::remoteAddress, access,
-                    JettyStreamingServer::abortIfStillOpen));
+            container.addEndpoint(StrictEndpointConfig.of(
+                    StreamEndpoint.config(engine, JettyStreamingServer::remoteAddress, b.access, JettyStreamingServer::abortIfStillOpen),
+                    List.of(JettyFrameGuard.negotiated(limit)), session -> { }));
         });
-        server.setHandler(new TokenGuard(access, context));
+        server.setHandler(new HandshakeGuard(engine, b.access, context));
         try {
             server.start();
         } catch (IOException e) {
@@ -144,26 +202,45 @@ final class JettyStreamingServer implements StreamTransport {
     }
 
     /**
-     * Answers upgrade requests that lack the token with 401 before Jetty upgrades them, as the
-     * Tyrus runtime does (the Jakarta API alone could only accept and then close with 1008).
+     * Checks WebSocket handshakes before Jetty upgrades them, as the Tyrus runtime does: 503 with
+     * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake
+     * ({@link HandshakeCheck}), 401 without the token (the Jakarta API alone could only accept
+     * and then close with 1008).
      */
-    private static final class TokenGuard extends Handler.Wrapper {
+    private static final class HandshakeGuard extends Handler.Wrapper {
+        private final StreamEngine engine;
         private final AccessPolicy access;
 
-        TokenGuard(AccessPolicy access, Handler next) {
+        HandshakeGuard(StreamEngine engine, AccessPolicy access, Handler next) {
             super(next);
+            this.engine = engine;
             this.access = access;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
-            if (access.tokenRequired() && StreamEndpoint.PATH.equals(Request.getPathInContext(request))
-                    && !access.authorized(headers(request), parameters(request))) {
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
-                Response.writeError(request, response, callback, 401, "a valid token is required");
-                return true;
+            HttpFields headers = request.getHeaders();
+            if (HandshakeCheck.isWebSocketUpgrade(headers::get)) {
+                Optional<HandshakeCheck.Refusal> refusal = engine.isDraining() ? Optional.of(HandshakeCheck.draining())
+                        : HandshakeCheck.check(request.getMethod(), request.getConnectionMetaData().getHttpVersion().asString(),
+                                request.getHttpURI().getPathQuery(), headers::get);
+                if (refusal.isPresent()) {
+                    refusal.get().headers().forEach((name, value) -> response.getHeaders().put(name, value));
+                    return answer(response, callback, refusal.get().status(), refusal.get().detail());
+                }
+                if (access.tokenRequired() && !access.authorized(headers(request), parameters(request))) {
+                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
+                    return answer(response, callback, 401, "a valid token is required");
+                }
             }
             return super.handle(request, response, callback);
+        }
+
+        private static boolean answer(Response response, Callback callback, int status, String detail) {
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            response.write(true, ByteBuffer.wrap((detail + "\n").getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
         }
 
         private static Map<String, List<String>> headers(Request request) {
@@ -180,6 +257,103 @@ final class JettyStreamingServer implements StreamTransport {
             fields.forEach(field -> parameters.put(field.getName(), field.getValues()));
             return parameters;
         }
+    }
+
+    /**
+     * Closes a connection that is still plain HTTP when the handshake timeout passes: a client
+     * that never completes (or never starts) its upgrade, slowloris included, cannot hold a
+     * connection longer. Upgraded connections are Jetty's WebSocket connections and are left alone.
+     */
+    private static final class HandshakeDeadline implements Connection.Listener {
+        private final Duration timeout;
+        private final Connector connector;
+
+        HandshakeDeadline(Duration timeout, Connector connector) {
+            this.timeout = timeout;
+            this.connector = connector;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            if (connection instanceof WebSocketConnection) {
+                return;
+            }
+            EndPoint endPoint = connection.getEndPoint();
+            Scheduler.Task deadline = connector.getScheduler().schedule(() -> {
+                if (endPoint.getConnection() == connection && endPoint.isOpen()) {
+                    endPoint.close(); // still not a WebSocket: the handshake timed out
+                }
+            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            connection.addEventListener(new Connection.Listener() {
+                @Override
+                public void onClosed(Connection closed) {
+                    deadline.cancel();
+                }
+            });
+        }
+    }
+
+    /**
+     * Jetty's connection limit: at the cap it stops accepting (new connections wait in the
+     * kernel's backlog) until some end. Reaching it is logged at most once a minute: at the cap,
+     * every connection that ends lets one in and the next reaches it again.
+     */
+    private static final class LoggedConnectionLimit extends NetworkConnectionLimit {
+        private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+        private final int max;
+        private long lastLoggedNanos;
+        private boolean logged;
+
+        LoggedConnectionLimit(int max, Connector connector) {
+            super(max, connector);
+            this.max = max;
+        }
+
+        @Override
+        protected void limit() {
+            long now = System.nanoTime();
+            if (!logged || now - lastLoggedNanos >= LOG_INTERVAL_NANOS) {
+                logged = true;
+                lastLoggedNanos = now;
+                LOG.log(System.Logger.Level.WARNING, "connection_limit_reached: " + max
+                        + " connections are open; new connections wait until some end (logged at most once a minute)");
+            }
+            super.limit();
+        }
+    }
+
+    /** Error pages with the status and its phrase only: Jetty's echo the request URI, token included. */
+    private static final class QuietErrorHandler extends ErrorHandler {
+        @Override
+        protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
+                                                     List<Charset> charsets, int code, String message, Throwable cause) {
+            return writePlain(response, callback, code);
+        }
+
+        @Override
+        public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+            fields.put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+            return ByteBuffer.wrap(plain(status));
+        }
+    }
+
+    /** The same for errors inside the servlet context (404 of the pages servlet, say). */
+    private static final class QuietServletErrorHandler extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+        @Override
+        protected boolean generateAcceptableResponse(Request request, Response response, Callback callback, String contentType,
+                                                     List<Charset> charsets, int code, String message, Throwable cause) {
+            return writePlain(response, callback, code);
+        }
+    }
+
+    private static boolean writePlain(Response response, Callback callback, int code) {
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        response.write(true, ByteBuffer.wrap(plain(code)), callback);
+        return true;
+    }
+
+    private static byte[] plain(int code) {
+        return (code + " " + HttpStatus.getMessage(code) + "\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** {@link HttpContent} as a servlet. */
@@ -212,6 +386,91 @@ final class JettyStreamingServer implements StreamTransport {
                     }
                 }
             });
+        }
+    }
+
+    /** Collects the server's settings. Not thread-safe. */
+    static final class Builder {
+        private final StreamEngine engine;
+        private String host = "0.0.0.0";
+        private int port = 8080;
+        private AccessPolicy access = AccessPolicy.open();
+        private HttpContent content = HttpContent.none();
+        private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
+        private int maxConnections = TransportDefaults.maxConnections();
+        private int maxThreads = 200;
+
+        private Builder(StreamEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        /** @param host the address to bind @return this builder */
+        Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** @param port the port, 0 for any free port @return this builder */
+        Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** @param access who may open streams (default: everyone) @return this builder */
+        Builder access(AccessPolicy access) {
+            this.access = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /** @param content plain HTTP pages next to the endpoint (default: none) @return this builder */
+        Builder content(HttpContent content) {
+            this.content = Objects.requireNonNull(content, "content");
+            return this;
+        }
+
+        /**
+         * @param timeout how long a connection may stay plain HTTP before it is closed (default 10 s)
+         * @return this builder
+         */
+        Builder handshakeTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("handshakeTimeout must be positive, got " + timeout);
+            }
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * @param connections connections open at once; at the cap Jetty stops accepting until some end
+         *                    (default: 80 % of the process' file descriptor limit less 64)
+         * @return this builder
+         */
+        Builder maxConnections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1, got " + connections);
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
+         * @param threads Jetty's thread pool maximum (default 200); threads above 8 end after 5 s idle
+         * @return this builder
+         */
+        Builder maxThreads(int threads) {
+            if (threads < MIN_THREADS) {
+                throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ", got " + threads);
+            }
+            this.maxThreads = threads;
+            return this;
+        }
+
+        /**
+         * @return the running server
+         * @throws IOException when the port cannot be bound or the endpoint not deployed
+         */
+        JettyStreamingServer start() throws IOException {
+            return JettyStreamingServer.start(this);
         }
     }
 }

@@ -1,0 +1,141 @@
+package io.streaminfer.app;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streaminfer.core.InferenceResult;
+import io.streaminfer.core.PipelineRegistry;
+import io.streaminfer.core.StreamConfig;
+import io.streaminfer.core.StreamEngine;
+import io.streaminfer.tck.Timeouts;
+import io.streaminfer.tyrus.TyrusStreamingServer;
+import io.streaminfer.websocket.AccessPolicy;
+import io.streaminfer.websocket.HttpContent;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One runtime (Tyrus or Jetty) around a test engine, built directly rather than through the
+ * app's environment, so a test can set what the environment does not reach: a small frame limit,
+ * a short handshake timeout, a connection cap. The engine has a {@code noop} pipeline and a
+ * {@code gate} pipeline that holds each frame until {@link #openGate()}.
+ */
+final class TransportServers implements AutoCloseable {
+
+    private final CountDownLatch gate = new CountDownLatch(1);
+    private final CountDownLatch gateEntered = new CountDownLatch(1);
+    final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    final StreamEngine engine;
+    private final StreamTransport transport;
+
+    private TransportServers(ServerSettings.Transport runtime, long maxFrameBytes, Options options) throws IOException {
+        PipelineRegistry registry = PipelineRegistry.of(Map.of(
+                "noop", () -> frame -> InferenceResult.builder().put("bytes", frame.jpeg().length).build(),
+                "gate", () -> frame -> {
+                    gateEntered.countDown();
+                    gate.await(Timeouts.ANSWER.toMillis() * 3, TimeUnit.MILLISECONDS);
+                    return InferenceResult.empty();
+                }));
+        MicrometerStreamListener listener = new MicrometerStreamListener(metrics, List.of("noop", "gate"));
+        this.engine = StreamEngine.builder(registry)
+                .config(StreamConfig.builder().maxFrameBytes(maxFrameBytes).build())
+                .workers(2)
+                .listener(listener)
+                .build();
+        listener.bindEngine(engine);
+        this.transport = runtime == ServerSettings.Transport.JETTY ? jetty(options) : tyrus(options);
+    }
+
+    static TransportServers start(ServerSettings.Transport runtime, long maxFrameBytes) throws IOException {
+        return new TransportServers(runtime, maxFrameBytes, new Options());
+    }
+
+    static TransportServers start(ServerSettings.Transport runtime, long maxFrameBytes, Options options) throws IOException {
+        return new TransportServers(runtime, maxFrameBytes, options);
+    }
+
+    private StreamTransport jetty(Options options) throws IOException {
+        JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
+                .access(AccessPolicy.open()).content(HttpContent.none());
+        if (options.handshakeTimeout != null) {
+            jetty.handshakeTimeout(options.handshakeTimeout);
+        }
+        if (options.maxConnections > 0) {
+            jetty.maxConnections(options.maxConnections);
+        }
+        return jetty.start();
+    }
+
+    private StreamTransport tyrus(Options options) {
+        TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine).host("127.0.0.1").port(0);
+        if (options.handshakeTimeout != null) {
+            builder.handshakeTimeout(options.handshakeTimeout);
+        }
+        if (options.maxConnections > 0) {
+            builder.maxConnections(options.maxConnections);
+        }
+        TyrusStreamingServer tyrus = builder.start();
+        return new StreamTransport() {
+            @Override
+            public int port() {
+                return tyrus.port();
+            }
+
+            @Override
+            public boolean stop(Duration grace) {
+                return tyrus.stop(grace);
+            }
+        };
+    }
+
+    int port() {
+        return transport.port();
+    }
+
+    boolean stop(Duration grace) {
+        return transport.stop(grace);
+    }
+
+    void awaitGateEntered() throws InterruptedException {
+        if (!gateEntered.await(Timeouts.ANSWER.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("no frame reached the gate pipeline");
+        }
+    }
+
+    void openGate() {
+        gate.countDown();
+    }
+
+    /** A sample of the Prometheus exposition, 0 when the series is not there yet. */
+    double metric(String series) {
+        PrometheusText text = new PrometheusText(metrics.scrape());
+        return text.has(series) ? text.value(series) : 0;
+    }
+
+    @Override
+    public void close() {
+        openGate();
+        transport.stop(Duration.ofSeconds(5));
+        metrics.close();
+    }
+
+    /** Transport settings a test may change; unset ones keep the runtime's defaults. */
+    static final class Options {
+        private Duration handshakeTimeout;
+        private int maxConnections;
+
+        Options handshakeTimeout(Duration timeout) {
+            this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        Options maxConnections(int connections) {
+            this.maxConnections = connections;
+            return this;
+        }
+    }
+}
