@@ -5,6 +5,7 @@ import io.streaminfer.websocket.AccessPolicy;
 import io.streaminfer.websocket.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.websocket.StrictEndpointConfig;
+import io.streaminfer.websocket.TrustedProxies;
 import io.streaminfer.websocket.TransportDefaults;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -54,6 +55,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
     private final HttpServer httpServer;
     private final HttpContent pages;
     private final AccessPolicy access;
+    private final TrustedProxies proxies;
     private final ConnectionGuard connections;
     private volatile boolean started;
 
@@ -66,6 +68,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         this.httpServer = new HttpServer();
         this.pages = b.content;
         this.access = b.access;
+        this.proxies = b.proxies;
     }
 
     /**
@@ -100,7 +103,8 @@ public final class TyrusStreamingServer implements AutoCloseable {
         ContainerLogFilter.install();
         HttpPages.register(httpServer.getServerConfiguration(), pages);
         ServerEndpointConfig endpoint = StrictEndpointConfig.of(
-                StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress, access), List.of(), SessionCapture::opened);
+                StreamEndpoint.config(engine, TyrusStreamingServer::remoteAddress, access, proxies, null), List.of(),
+                SessionCapture::opened);
         try {
             container.addEndpoint(endpoint);
             httpServer.start();
@@ -214,6 +218,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
         private String host = "0.0.0.0";
         private int port = 8080;
         private AccessPolicy access = AccessPolicy.open();
+        private TrustedProxies proxies = TrustedProxies.none();
         private long maxPendingBytes = 16L * 1024 * 1024;
         private HttpContent content = HttpContent.none();
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
@@ -275,6 +280,16 @@ public final class TyrusStreamingServer implements AutoCloseable {
          */
         public Builder content(HttpContent pages) {
             this.content = Objects.requireNonNull(pages, "pages");
+            return this;
+        }
+
+        /**
+         * @param proxies peers whose {@code Forwarded} / {@code X-Forwarded-For} headers name the
+         *                client (default: none)
+         * @return this builder
+         */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.proxies = java.util.Objects.requireNonNull(proxies, "proxies");
             return this;
         }
 

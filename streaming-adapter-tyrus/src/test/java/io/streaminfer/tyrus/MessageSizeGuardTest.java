@@ -93,6 +93,11 @@ class MessageSizeGuardTest {
         }
 
         @Override
+        public void onFrameSkipped(long declaredBytes) {
+            engineCalls.add("skipped " + declaredBytes);
+        }
+
+        @Override
         public void onProtocolViolation(String reason) {
             engineCalls.add("violation: " + reason);
         }

@@ -3,6 +3,7 @@ package io.streaminfer.app;
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamSetting;
 import io.streaminfer.websocket.AccessPolicy;
+import io.streaminfer.websocket.TrustedProxies;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -69,7 +70,22 @@ public final class EnvironmentConfig {
         String streamToken = secret("STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE");
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
                 logFormat, logLevel, pipelines, access(streamToken), maxPendingBytes, transport,
-                management(managementHost, streamToken));
+                management(managementHost, streamToken), connections());
+    }
+
+    private ServerSettings.Connections connections() {
+        TrustedProxies proxies = TrustedProxies.none();
+        if (present("STREAM_TRUSTED_PROXIES")) {
+            try {
+                proxies = TrustedProxies.parse(env.get("STREAM_TRUSTED_PROXIES"));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigurationException("STREAM_TRUSTED_PROXIES", "expected IP addresses or CIDR ranges,"
+                        + " comma separated (like 10.0.0.0/8,127.0.0.1): " + e.getMessage());
+            }
+        }
+        Duration handshake = Duration.ofSeconds(integer("STREAM_HANDSHAKE_TIMEOUT_S", 10, 1, 3600));
+        int maxConnections = integer("STREAM_MAX_CONNECTIONS", 0, 0, 1_000_000);
+        return new ServerSettings.Connections(proxies, handshake, maxConnections);
     }
 
     /** Every declared engine setting with a variable, read through its declaration. */

@@ -6,6 +6,7 @@ import io.streaminfer.websocket.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.websocket.HandshakeCheck;
 import io.streaminfer.websocket.StrictEndpointConfig;
+import io.streaminfer.websocket.TrustedProxies;
 import io.streaminfer.websocket.TransportDefaults;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
@@ -141,7 +142,8 @@ final class JettyStreamingServer implements StreamTransport {
             container.setDefaultMaxTextMessageBufferSize(StreamEndpoint.MAX_TEXT_MESSAGE_CHARS);
             container.setDefaultMaxSessionIdleTimeout(idle.toMillis());
             container.addEndpoint(StrictEndpointConfig.of(
-                    StreamEndpoint.config(engine, JettyStreamingServer::remoteAddress, b.access, JettyStreamingServer::abortIfStillOpen),
+                    StreamEndpoint.config(engine, JettyStreamingServer::remoteAddress, b.access, b.proxies,
+                            JettyStreamingServer::abortIfStillOpen),
                     List.of(JettyFrameGuard.negotiated(limit)), session -> { }));
         });
         server.setHandler(new HandshakeGuard(engine, b.access, context));
@@ -395,6 +397,7 @@ final class JettyStreamingServer implements StreamTransport {
         private String host = "0.0.0.0";
         private int port = 8080;
         private AccessPolicy access = AccessPolicy.open();
+        private TrustedProxies proxies = TrustedProxies.none();
         private HttpContent content = HttpContent.none();
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
         private int maxConnections = TransportDefaults.maxConnections();
@@ -419,6 +422,12 @@ final class JettyStreamingServer implements StreamTransport {
         /** @param access who may open streams (default: everyone) @return this builder */
         Builder access(AccessPolicy access) {
             this.access = Objects.requireNonNull(access, "access");
+            return this;
+        }
+
+        /** @param proxies peers whose forwarding headers name the client (default: none) @return this builder */
+        Builder trustedProxies(TrustedProxies proxies) {
+            this.proxies = Objects.requireNonNull(proxies, "proxies");
             return this;
         }
 

@@ -173,8 +173,15 @@ final class ManagementServer implements AutoCloseable {
                     case "/health" -> send(request, response, callback, 200, JSON, json(Map.of("status", "up")));
                     case "/ready" -> {
                         Lifecycle state = lifecycle.get();
-                        send(request, response, callback, state == Lifecycle.READY ? 200 : 503, JSON,
-                                json(Map.of("status", state.name().toLowerCase(Locale.ROOT))));
+                        java.util.Optional<String> engineProblem = engine.notReadyReason();
+                        if (state == Lifecycle.READY && engineProblem.isPresent()) {
+                            // e.g. every worker stuck in a pipeline that ignores the timeout: send clients elsewhere
+                            send(request, response, callback, 503, JSON,
+                                    json(Map.of("status", "degraded", "reason", engineProblem.get())));
+                        } else {
+                            send(request, response, callback, state == Lifecycle.READY ? 200 : 503, JSON,
+                                    json(Map.of("status", state.name().toLowerCase(Locale.ROOT))));
+                        }
                     }
                     case "/metrics" -> send(request, response, callback, 200, PROMETHEUS_TEXT, metrics.scrape());
                     case "/pipelines" -> send(request, response, callback, 200, JSON, PipelinesJson.of(engine.registry()));

@@ -9,6 +9,7 @@ import io.streaminfer.core.ErrorCode;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.core.StreamSession;
+import io.streaminfer.core.UnansweredReason;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -42,6 +43,10 @@ final class MicrometerStreamListener implements StreamListener {
 
     /** Registers the worker pool gauges of the engine. */
     void bindEngine(StreamEngine engine) {
+        io.micrometer.core.instrument.FunctionCounter.builder("stream.log.events.dropped", engine,
+                        e -> NonBlockingAppender.dropped())
+                .description("Log events dropped so that logging never blocks (queue full, or debug under load)")
+                .register(registry);
         Gauge.builder("stream.workers.busy", engine, StreamEngine::busyWorkers)
                 .description("Workers running a pipeline now").register(registry);
         Gauge.builder("stream.workers.queued", engine, StreamEngine::queuedTasks)
@@ -99,6 +104,11 @@ final class MicrometerStreamListener implements StreamListener {
     }
 
     @Override
+    public void frameUnanswered(StreamSession session, long frameIndex, UnansweredReason reason) {
+        meters(session.pipelineId()).unanswered(reason).increment();
+    }
+
+    @Override
     public void slowDown(StreamSession session, double dropRate, double recommendedFps) {
         meters(session.pipelineId()).slowDowns.increment();
     }
@@ -130,6 +140,7 @@ final class MicrometerStreamListener implements StreamListener {
         final Counter processed;
         final Counter dropped;
         final Counter failed;
+        final Map<UnansweredReason, Counter> unanswered = new java.util.EnumMap<>(UnansweredReason.class);
         final Counter slowDowns;
         final Timer pipelineDuration;
         final Timer latency;
@@ -141,10 +152,21 @@ final class MicrometerStreamListener implements StreamListener {
             received = counter(registry, "stream.frames.received", "Binary messages received", pipeline);
             processed = counter(registry, "stream.frames.processed", "Frames answered with a result", pipeline);
             dropped = counter(registry, "stream.frames.dropped", "Frames dropped by backpressure", pipeline);
-            failed = counter(registry, "stream.frames.failed", "Frames answered with pipeline_failure", pipeline);
+            failed = counter(registry, "stream.frames.failed",
+                    "Frames answered with an error: pipeline_failure, invalid_frame or frame_too_large", pipeline);
+            for (UnansweredReason reason : UnansweredReason.values()) {
+                unanswered.put(reason, Counter.builder("stream.frames.unanswered")
+                        .description("Frames received that got no answer, by reason (received = processed + dropped"
+                                + " + failed + unanswered)")
+                        .tag("pipeline", pipeline).tag("reason", reason.label()).register(registry));
+            }
             slowDowns = counter(registry, "stream.slowdown.warnings", "slow_down warnings sent", pipeline);
             pipelineDuration = timer(registry, "stream.pipeline.duration", "Time a frame spent in its pipeline", pipeline);
             latency = timer(registry, "stream.frame.latency", "Time from receiving a frame to handing its result to the transport", pipeline);
+        }
+
+        Counter unanswered(UnansweredReason reason) {
+            return unanswered.get(reason);
         }
 
         private static Counter counter(MeterRegistry registry, String name, String description, String pipeline) {

@@ -2,6 +2,7 @@ package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.websocket.AccessPolicy;
+import io.streaminfer.websocket.TrustedProxies;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,11 +26,29 @@ import java.util.Objects;
  * @param maxPendingBytes answers' bytes that may wait to be written to one client
  * @param transport      the WebSocket container that hosts the endpoint
  * @param management     who may read the management endpoints that list clients (its text form hides the token)
+ * @param connections    who names the client behind a proxy, and how connections are bounded
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
                              String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access,
-                             long maxPendingBytes, Transport transport, ManagementAccess management) {
+                             long maxPendingBytes, Transport transport, ManagementAccess management,
+                             Connections connections) {
+
+    /**
+     * How the WebSocket port treats connections.
+     *
+     * @param proxies          peers trusted to name the client ({@code STREAM_TRUSTED_PROXIES})
+     * @param handshakeTimeout how long a connection may take to become a WebSocket ({@code STREAM_HANDSHAKE_TIMEOUT_S})
+     * @param maxConnections   connections open at once, 0 for the default below the descriptor limit
+     *                         ({@code STREAM_MAX_CONNECTIONS})
+     */
+    public record Connections(TrustedProxies proxies, Duration handshakeTimeout, int maxConnections) {
+        /** Validates the values. */
+        public Connections {
+            Objects.requireNonNull(proxies, "proxies");
+            Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        }
+    }
 
     /** The WebSocket containers the endpoint can run in ({@code STREAM_SERVER}). */
     public enum Transport {
@@ -50,6 +69,7 @@ public record ServerSettings(String host, int port, String managementHost, int m
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(access, "access");
         Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(management, "management");
     }
 }

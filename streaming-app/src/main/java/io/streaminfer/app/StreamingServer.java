@@ -70,7 +70,7 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     private static PipelineRegistry pipelines(ServerSettings settings) {
-        PipelineOptions options = new PipelineOptions(settings.delay());
+        PipelineOptions options = new PipelineOptions(settings.delay(), settings.stream().maxFramePixels());
         if (settings.pipelinesFile() == null) {
             return Pipelines.defaults(options);
         }
@@ -105,18 +105,31 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     private StreamTransport startTransport() throws IOException {
+        ServerSettings.Connections connections = settings.connections();
         HttpContent pages = HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
                 Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry())));
         if (settings.transport() == ServerSettings.Transport.JETTY) {
-            return JettyStreamingServer.start(engine, settings.host(), settings.port(), settings.access(), pages);
+            JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine)
+                    .host(settings.host()).port(settings.port()).access(settings.access())
+                    .trustedProxies(connections.proxies()).handshakeTimeout(connections.handshakeTimeout())
+                    .content(pages);
+            if (connections.maxConnections() > 0) {
+                jetty.maxConnections(connections.maxConnections());
+            }
+            return jetty.start();
         }
-        TyrusStreamingServer tyrus = TyrusStreamingServer.builder(engine)
+        TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine)
                 .host(settings.host())
                 .port(settings.port())
                 .access(settings.access())
+                .trustedProxies(connections.proxies())
+                .handshakeTimeout(connections.handshakeTimeout())
                 .maxPendingBytes(settings.maxPendingBytes())
-                .content(pages)
-                .start();
+                .content(pages);
+        if (connections.maxConnections() > 0) {
+            builder.maxConnections(connections.maxConnections());
+        }
+        TyrusStreamingServer tyrus = builder.start();
         return new StreamTransport() {
             @Override
             public int port() {

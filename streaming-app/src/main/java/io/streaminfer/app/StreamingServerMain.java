@@ -119,6 +119,7 @@ public final class StreamingServerMain implements Callable<Integer> {
                     .addKeyValue("event", "server_stopped")
                     .addKeyValue("graceful", graceful)
                     .log();
+            flushLogs();
             stopped.countDown();
         }, "streaming-shutdown"));
         try {
@@ -127,5 +128,12 @@ public final class StreamingServerMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The logs go through an asynchronous appender: write out what it still holds before the JVM exits. */
+    private static void flushLogs() {
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
     }
 }

@@ -95,6 +95,9 @@ class EnvironmentConfigTest {
                 Map.entry("STREAM_PIPELINES", "/etc/streaming/pipelines.json"),
                 Map.entry("STREAM_MAX_PENDING_KB", "512"),
                 Map.entry("STREAM_SERVER", "jetty"),
+                Map.entry("STREAM_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+                Map.entry("STREAM_HANDSHAKE_TIMEOUT_S", "4"),
+                Map.entry("STREAM_MAX_CONNECTIONS", "500"),
                 Map.entry("STREAM_MANAGEMENT_TOKEN", MANAGEMENT_TOKEN)));
 
         assertThat(settings.host()).isEqualTo("127.0.0.1");
@@ -108,6 +111,18 @@ class EnvironmentConfigTest {
         assertThat(settings.transport()).isEqualTo(ServerSettings.Transport.JETTY);
         assertThat(settings.pipelinesFile()).isEqualTo(Path.of("/etc/streaming/pipelines.json"));
         assertThat(settings.management().tokenRequired()).isTrue();
+        assertThat(settings.connections().proxies().trusts("10.9.8.7")).isTrue();
+        assertThat(settings.connections().proxies().trusts("192.168.0.1")).isFalse();
+        assertThat(settings.connections().handshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(settings.connections().maxConnections()).isEqualTo(500);
+    }
+
+    @Test
+    void connectionDefaults() {
+        ServerSettings.Connections connections = EnvironmentConfig.parse(Map.of()).connections();
+        assertThat(connections.proxies().any()).as("no proxy is trusted by default").isFalse();
+        assertThat(connections.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(connections.maxConnections()).as("0: below the descriptor limit").isZero();
     }
 
     @ParameterizedTest(name = "{0}={1} is refused")
@@ -146,6 +161,9 @@ class EnvironmentConfigTest {
             "STREAM_MANAGEMENT_TOKEN_FILE|/nonexistent/token|does not exist",
             "STREAM_ALLOWED_ORIGINS|https://cams.example.org/path|scheme://host",
             "STREAM_REQUIRE_ORIGIN|yes|one of true, false",
+            "STREAM_TRUSTED_PROXIES|10.0.0.0/8,proxy.local|'proxy.local' is not an IP address",
+            "STREAM_HANDSHAKE_TIMEOUT_S|0|between 1 and 3600",
+            "STREAM_MAX_CONNECTIONS|-5|between 0 and 1000000",
     })
     void badValuesStopStartupNamingTheVariable(String variable, String value, String expectation) {
         assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, value)))

@@ -58,6 +58,7 @@ public final class StreamEngine implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final SessionServices services;
     private final PipelineWatch watch;
+    private final MemoryBudget memory;
     private final BackpressurePolicy realtime;
     private final BackpressurePolicy lossless;
     private final SessionSlots slots;
@@ -85,11 +86,13 @@ public final class StreamEngine implements AutoCloseable {
                 // the embedder's executor: its owner sizes it
             }
         });
-        FrameValidator validator = b.validator != null ? b.validator : FrameValidator.jpeg(config.maxFrameBytes());
+        FrameValidator validator = b.validator != null ? b.validator
+                : FrameValidator.jpeg(config.maxFrameBytes(), config.maxFramePixels());
         this.realtime = b.policy != null ? b.policy : BackpressurePolicy.latestFrameWins(config.queueDepth());
         this.lossless = BackpressurePolicy.boundedFifo(config.losslessQueueDepth());
         this.slots = new SessionSlots(config.maxSessions(), config.maxSessionsPerClient());
-        this.services = new SessionServices(config, clock, listener, validator, executor, watch, this::ended);
+        this.memory = new MemoryBudget(config.memoryBudgetBytes());
+        this.services = new SessionServices(config, clock, listener, validator, executor, watch, memory, this::ended);
         this.sweeper = ownPool == null ? null : Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "stream-sweeper");
             thread.setDaemon(true);
@@ -311,6 +314,14 @@ public final class StreamEngine implements AutoCloseable {
                     + config.pipelineTimeout().toMillis() + " ms); the limit is " + stuckWorkerLimit());
         }
         return Optional.empty();
+    }
+
+    /**
+     * @return the bytes of frames held across all sessions, for transports that buffer messages
+     *         before handing them over; never {@literal null}
+     */
+    public MemoryBudget memoryBudget() {
+        return memory;
     }
 
     /**
@@ -546,7 +557,8 @@ public final class StreamEngine implements AutoCloseable {
         }
 
         /**
-         * @param validator the frame validator; defaults to {@link FrameValidator#jpeg(long)} with the configured limit
+         * @param validator the frame validator; defaults to {@link FrameValidator#jpeg(long, long)} with the
+         *                  configured byte and pixel limits
          * @return this builder
          */
         public Builder validator(FrameValidator validator) {

@@ -53,6 +53,15 @@ public interface StreamSession {
     void onFrameTooLarge(long declaredBytes);
 
     /**
+     * Tells the engine that the transport discarded a binary message unread because the server's
+     * {@link MemoryBudget} could not hold it. The engine gives it the next frame index and answers
+     * it as dropped at once; the session goes on.
+     *
+     * @param declaredBytes the message size the frame header declared
+     */
+    void onFrameSkipped(long declaredBytes);
+
+    /**
      * Tells the engine that the client broke RFC 6455 (an unmasked frame, reserved bits without a
      * negotiated extension, an unknown opcode, a continuation without a start). The engine closes
      * with 1002 after what it already queued and sends no data frame after that close frame; the

@@ -172,6 +172,7 @@ class EngineAccountingPropertiesTest {
             }
         }
 
+        assertThat(engine.memoryBudget().used()).as("every frame's bytes went back to the budget").isZero();
         for (int i = 0; i < 3; i++) {
             SessionStats stats = sessions.get(i).stats();
             assertThat(stats.received()).as("stats of session %d", i)

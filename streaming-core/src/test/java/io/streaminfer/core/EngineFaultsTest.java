@@ -262,6 +262,56 @@ class EngineFaultsTest {
     }
 
     @Nested
+    @DisplayName("memory budget")
+    class Memory {
+
+        @Test
+        @DisplayName("frames past the memory budget are answered dropped at once instead of held; the bytes come back")
+        void framesPastTheBudgetAreDropped() {
+            byte[] big = TestJpegs.paddedTo(JPEG, 5 * 1024 * 1024);
+            ManualExecutor executor = new ManualExecutor();
+            StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of("p", () -> frame -> InferenceResult.empty())))
+                    .config(StreamConfig.builder().maxFrameBytes(6L * 1024 * 1024).memoryBudgetBytes(16L * 1024 * 1024).build())
+                    .clock(clock).executor(executor).build();
+            List<RecordingChannel> channels = new ArrayList<>();
+            List<StreamSession> sessions = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                RecordingChannel channel = new RecordingChannel();
+                channels.add(channel);
+                sessions.add(engine.open("p", channel, "10.0.0." + i));
+            }
+            for (StreamSession session : sessions) {
+                session.onBinaryMessage(big); // 4 x 5 MiB against 16 MiB: the fourth does not fit
+            }
+
+            assertThat(engine.memoryBudget().used()).isEqualTo(3L * big.length);
+            assertThat(channels.get(3).messages(FrameDropped.class)).extracting(FrameDropped::frameIndex).containsExactly(1L);
+            executor.runAll();
+            assertThat(engine.memoryBudget().used()).isZero();
+            assertThat(channels.subList(0, 3)).allSatisfy(c -> assertThat(c.messages(FrameResult.class)).hasSize(1));
+            sessions.get(3).onBinaryMessage(big);
+            executor.runAll();
+            assertThat(channels.get(3).messages(FrameResult.class)).extracting(FrameResult::frameIndex).containsExactly(2L);
+        }
+
+        @Test
+        @DisplayName("a frame the transport skipped for memory is answered dropped with the next index")
+        void skippedFrame() {
+            StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of("p", () -> frame -> InferenceResult.empty())))
+                    .clock(clock).executor(Runnable::run).build();
+            RecordingChannel channel = new RecordingChannel();
+            StreamSession session = engine.open("p", channel, "x");
+            session.onFrameSkipped(5_000_000);
+            session.onBinaryMessage(JPEG);
+
+            assertThat(channel.messages()).extracting(Object::toString).hasSize(2);
+            assertThat(channel.messages(FrameDropped.class)).extracting(FrameDropped::frameIndex).containsExactly(1L);
+            assertThat(channel.messages(FrameResult.class)).extracting(FrameResult::frameIndex).containsExactly(2L);
+            assertThat(session.stats().dropped()).isEqualTo(1);
+        }
+    }
+
+    @Nested
     @DisplayName("lossless mode")
     class Lossless {
 

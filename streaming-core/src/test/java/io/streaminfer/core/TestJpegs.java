@@ -23,6 +23,27 @@ final class TestJpegs {
         }
     }
 
+    /**
+     * {@code jpeg} padded to at least {@code bytes} with comment (COM) segments right after SOI:
+     * still a valid JPEG, as large as a camera frame.
+     */
+    static byte[] paddedTo(byte[] jpeg, int bytes) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes + jpeg.length);
+        out.write(jpeg, 0, 2);
+        int padded = jpeg.length;
+        byte[] body = new byte[65_533];
+        while (padded < bytes) {
+            out.write(0xFF);
+            out.write(0xFE);
+            out.write(0xFF);
+            out.write(0xFF); // length 65535: the two length bytes and 65,533 of comment
+            out.write(body, 0, body.length);
+            padded += 65_537;
+        }
+        out.write(jpeg, 2, jpeg.length - 2);
+        return out.toByteArray();
+    }
+
     /** Index of the first occurrence of marker FF {@code marker} found by walking segments. */
     static int markerOffset(byte[] jpeg, int marker) {
         int pos = 2;

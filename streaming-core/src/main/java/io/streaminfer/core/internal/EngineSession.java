@@ -134,6 +134,8 @@ public final class EngineSession implements StreamSession {
         synchronized (lock) {
             if (!lifecycle.isOpen()) {
                 defer(new FrameAnswer(frame, Kind.RESULT), lostReason); // it started closing meanwhile
+            } else if (!services.memory().tryReserve(data.length)) {
+                answerDroppedUnheld(frame.index()); // the server holds all the frame bytes it may: answered, never held
             } else {
                 for (Frame droppedFrame : queue.offer(frame)) {
                     answerDropped(droppedFrame);
@@ -172,6 +174,27 @@ public final class EngineSession implements StreamSession {
     }
 
     @Override
+    public void onFrameSkipped(long declaredBytes) {
+        long index;
+        synchronized (lock) {
+            if (!lifecycle.isOpen()) {
+                return;
+            }
+            index = counters.received();
+            lastFrameNanos = services.clock().nanoTime();
+        }
+        listener.frameReceived(this, (int) Math.min(Integer.MAX_VALUE, declaredBytes));
+        synchronized (lock) {
+            if (lifecycle.isOpen()) {
+                answerDroppedUnheld(index);
+            } else {
+                defer(new FrameAnswer(index, Kind.DROPPED, null), lostReason);
+            }
+        }
+        afterLock();
+    }
+
+    @Override
     public void onProtocolViolation(String reason) {
         synchronized (lock) {
             beginClose(null, reason, null, 1002);
@@ -185,7 +208,7 @@ public final class EngineSession implements StreamSession {
         synchronized (lock) {
             first = lifecycle.closed(transportCloseCode);
             for (Frame waiting : queue.drain()) {
-                defer(new FrameAnswer(waiting, Kind.DROPPED), UnansweredReason.CLOSED);
+                lose(waiting, UnansweredReason.CLOSED);
             }
         }
         outbox.transportClosed();
@@ -268,7 +291,7 @@ public final class EngineSession implements StreamSession {
             }
             lostReason = UnansweredReason.SHUTDOWN;
             for (Frame waiting : queue.drain()) {
-                defer(new FrameAnswer(waiting, Kind.DROPPED), UnansweredReason.SHUTDOWN);
+                lose(waiting, UnansweredReason.SHUTDOWN);
             }
         }
         afterLock();
@@ -332,6 +355,7 @@ public final class EngineSession implements StreamSession {
         }
         long pipelineNanos = services.clock().nanoTime() - start;
         services.watch().finished(run);
+        services.memory().release(frame.jpeg().length);
         SessionLifecycle.Returned returned;
         synchronized (lock) {
             pipelineRun = null;
@@ -488,7 +512,7 @@ public final class EngineSession implements StreamSession {
                 if (lifecycle.forceClose(ErrorCode.SLOW_CONSUMER.closeCode(), "slow_consumer")) {
                     lostReason = UnansweredReason.SLOW_CONSUMER;
                     for (Frame waiting : queue.drain()) {
-                        defer(new FrameAnswer(waiting, Kind.DROPPED), UnansweredReason.SLOW_CONSUMER);
+                        lose(waiting, UnansweredReason.SLOW_CONSUMER);
                     }
                 }
                 slowConsumer = true;
@@ -521,9 +545,21 @@ public final class EngineSession implements StreamSession {
         }
     }
 
+    /** Under the lock: a frame leaves the queue unprocessed and its bytes go back to the budget. */
     private void answerDropped(Frame frame) {
-        enqueue(new ServerMessage.FrameDropped(frame.index()), new FrameAnswer(frame, Kind.DROPPED));
+        services.memory().release(frame.jpeg().length);
+        answerDroppedUnheld(frame.index());
+    }
+
+    private void answerDroppedUnheld(long index) {
+        enqueue(new ServerMessage.FrameDropped(index), new FrameAnswer(index, Kind.DROPPED, null));
         recordAnswer(true, services.clock().nanoTime());
+    }
+
+    /** Under the lock: a waiting frame that will get no answer gives its bytes back. */
+    private void lose(Frame frame, UnansweredReason reason) {
+        services.memory().release(frame.jpeg().length);
+        defer(new FrameAnswer(frame, Kind.DROPPED), reason);
     }
 
     /** Under the lock: slide the window; queue a slow-down warning when the monitor asks for one. */

@@ -56,6 +56,11 @@ public final class RefusedSession implements StreamSession {
     }
 
     @Override
+    public void onFrameSkipped(long declaredBytes) {
+        // refused: the connection is closing and nothing it sends is processed
+    }
+
+    @Override
     public void onProtocolViolation(String reason) {
         // refused: the connection is closing and nothing it sends is processed
     }

@@ -2,6 +2,7 @@ package io.streaminfer.core.internal;
 
 import io.streaminfer.core.Clock;
 import io.streaminfer.core.FrameValidator;
+import io.streaminfer.core.MemoryBudget;
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamListener;
 
@@ -17,6 +18,7 @@ import java.util.function.Consumer;
  * @param validator the frame validator
  * @param workers   the shared worker pool that runs pipelines
  * @param watch     every frame running in a pipeline, for the timeout
+ * @param memory    the bytes of frames held across all sessions
  * @param onEnded   told once when a session ends, to forget it
  */
 public record SessionServices(
@@ -26,5 +28,6 @@ public record SessionServices(
         FrameValidator validator,
         Executor workers,
         PipelineWatch watch,
+        MemoryBudget memory,
         Consumer<EngineSession> onEnded) {
 }
