@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +90,53 @@ class ScaleOutIntegrationTest {
                 nginx.waitFor(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    @Test
+    @DisplayName("behind nginx with STREAM_TRUSTED_PROXIES, the client's address is the forwarded one; without it, the proxy's")
+    void trustedProxyNamesTheClient(@TempDir Path dir) throws Exception {
+        assumeTrue(Files.isExecutable(NGINX), "nginx is not installed (apt-get install nginx-light); .ci/run installs it");
+        try (StreamingServer trusting = TestServers.start(Map.of("STREAM_TRUSTED_PROXIES", "127.0.0.1"));
+             StreamingServer plain = TestServers.start()) {
+            int port = freePort();
+            Path conf = Files.writeString(dir.resolve("nginx.conf"), Files.readString(Path.of("..", "docs", "deploy", "nginx.conf"))
+                    .replace("__PREFIX__", dir.toString())
+                    .replace("__UPSTREAM_A__", String.valueOf(trusting.port()))
+                    .replace("__UPSTREAM_B__", String.valueOf(plain.port()))
+                    .replace("__PORT__", String.valueOf(port)));
+            Process nginx = new ProcessBuilder(NGINX.toString(), "-p", dir.toString(), "-c", conf.toString(), "-g", "daemon off;")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+            URI uri = URI.create("ws://127.0.0.1:" + port + "/ws/video/stream?pipeline_id=noop");
+            List<ProtocolClient> clients = new ArrayList<>();
+            try {
+                // the client claims an address itself; nginx appends the peer it saw (127.0.0.1)
+                Map<String, String> forwarded = Map.of("X-Forwarded-For", "198.51.100.7");
+                for (int i = 0; i < 4; i++) {
+                    ProtocolClient client = await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
+                            .until(() -> ProtocolClient.connect(uri, forwarded), c -> c != null);
+                    client.sendBinary(SampleFrames.qrScene());
+                    assertThat(client.next().has("result")).isTrue();
+                    clients.add(client);
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> sessions(trusting) + sessions(plain) == 4);
+                assertThat(remotes(trusting)).as("nginx (127.0.0.1) is trusted: the hop before it is the client")
+                        .isNotEmpty().containsOnly("198.51.100.7");
+                assertThat(remotes(plain)).as("no trusted proxy: the header is ignored, the peer is the client")
+                        .isNotEmpty().containsOnly("127.0.0.1");
+            } finally {
+                clients.forEach(ProtocolClient::close);
+                nginx.destroy();
+                nginx.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static List<String> remotes(StreamingServer server) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(server.managementUri().resolve("/sessions")).build(), HttpResponse.BodyHandlers.ofString());
+        List<String> remotes = new ArrayList<>();
+        JSON.readTree(response.body()).forEach(session -> remotes.add(session.get("remote").asText()));
+        return remotes;
     }
 
     /** Connects through nginx and streams one frame; null when the session did not get a result. */

@@ -15,6 +15,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 
 /** Example 1 of docs/embedding.md: the stream endpoint in a Jetty server that also serves your own servlets. */
@@ -52,7 +53,8 @@ public final class JettyHosting implements AutoCloseable {
         }), "/hello");
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) ->
                 container.addEndpoint(StreamEndpoint.config(engine,     // ws://host:port/ws/video/stream
-                        session -> ((JakartaWebSocketSession) session).getCoreSession().getRemoteAddress().toString())));
+                        session -> ((InetSocketAddress) ((JakartaWebSocketSession) session).getCoreSession()
+                                .getRemoteAddress()).getAddress().getHostAddress())));   // the client's IP, no port
         server.setHandler(context);
         server.start();
         // endregion

@@ -49,6 +49,18 @@ public final class ProtocolClient implements AutoCloseable {
      * @throws IOException when the handshake fails
      */
     public static ProtocolClient connect(URI uri) throws IOException {
+        return connect(uri, java.util.Map.of());
+    }
+
+    /**
+     * Connects with extra handshake headers (a token, a forwarded address...).
+     *
+     * @param uri     the full {@code ws://} URI, query included
+     * @param headers header names and values sent with the handshake
+     * @return a connected client
+     * @throws IOException when the handshake fails
+     */
+    public static ProtocolClient connect(URI uri, java.util.Map<String, String> headers) throws IOException {
         BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
@@ -88,8 +100,9 @@ public final class ProtocolClient implements AutoCloseable {
             }
         };
         try {
-            WebSocket webSocket = HTTP.newWebSocketBuilder()
-                    .connectTimeout(Timeouts.CONNECT)
+            WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Timeouts.CONNECT);
+            headers.forEach(builder::header);
+            WebSocket webSocket = builder
                     .buildAsync(uri, listener)
                     .get(Timeouts.CONNECT.toMillis(), TimeUnit.MILLISECONDS);
             return new ProtocolClient(webSocket, messages, closed);
