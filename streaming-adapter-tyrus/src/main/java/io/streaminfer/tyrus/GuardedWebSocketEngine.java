@@ -2,8 +2,8 @@ package io.streaminfer.tyrus;
 
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamSession;
-import io.streaminfer.websocket.AccessPolicy;
-import io.streaminfer.websocket.HandshakeCheck;
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.HandshakeCheck;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;

@@ -1,6 +1,6 @@
 package io.streaminfer.tyrus;
 
-import io.streaminfer.websocket.HttpContent;
+import io.streaminfer.protocol.HttpContent;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.Request;

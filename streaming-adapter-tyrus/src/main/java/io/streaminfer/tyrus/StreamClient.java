@@ -1,6 +1,6 @@
 package io.streaminfer.tyrus;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streaminfer.protocol.StreamAnswer;
 import io.streaminfer.websocket.StreamEndpoint;
 import jakarta.websocket.ClientEndpointConfig;
 import jakarta.websocket.CloseReason;
@@ -33,7 +33,6 @@ import java.util.function.Consumer;
  */
 public final class StreamClient implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI serverUri;
     private final ClientManager manager;
@@ -108,13 +107,8 @@ public final class StreamClient implements AutoCloseable {
                 @Override
                 public void onOpen(Session opened, EndpointConfig config) {
                     session = opened;
-                    opened.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> {
-                        try {
-                            onAnswer.accept(StreamAnswer.of(JSON.readTree(text)));
-                        } catch (IOException e) {
-                            onAnswer.accept(StreamAnswer.of(JSON.createObjectNode().put("client_error", "not JSON: " + text)));
-                        }
-                    });
+                    opened.addMessageHandler(String.class,
+                            (MessageHandler.Whole<String>) text -> onAnswer.accept(StreamAnswer.parse(text)));
                 }
 
                 @Override

@@ -1,12 +1,12 @@
 package io.streaminfer.tyrus;
 
 import io.streaminfer.core.StreamEngine;
-import io.streaminfer.websocket.AccessPolicy;
-import io.streaminfer.websocket.HttpContent;
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.websocket.StrictEndpointConfig;
-import io.streaminfer.websocket.TrustedProxies;
-import io.streaminfer.websocket.TransportDefaults;
+import io.streaminfer.protocol.TrustedProxies;
+import io.streaminfer.protocol.TransportDefaults;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import org.glassfish.grizzly.http.server.HttpServer;

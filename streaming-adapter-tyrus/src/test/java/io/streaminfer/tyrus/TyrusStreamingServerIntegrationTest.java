@@ -1,5 +1,7 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.protocol.StreamAnswer;
+
 import io.streaminfer.core.InferenceResult;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamConfig;

@@ -2,8 +2,8 @@ package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamSetting;
-import io.streaminfer.websocket.AccessPolicy;
-import io.streaminfer.websocket.TrustedProxies;
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.TrustedProxies;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

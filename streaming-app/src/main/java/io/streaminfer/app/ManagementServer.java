@@ -1,5 +1,6 @@
 package io.streaminfer.app;
 
+import io.streaminfer.protocol.PipelinesJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,8 +1,8 @@
 package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
-import io.streaminfer.websocket.AccessPolicy;
-import io.streaminfer.websocket.TrustedProxies;
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.TrustedProxies;
 
 import java.nio.file.Path;
 import java.time.Duration;

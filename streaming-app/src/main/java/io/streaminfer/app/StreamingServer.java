@@ -1,5 +1,6 @@
 package io.streaminfer.app;
 
+import io.streaminfer.protocol.PipelinesJson;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,6 +11,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streaminfer.core.PipelineInfo;
+import io.streaminfer.jetty.JettyStreamingServer;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
@@ -17,7 +19,7 @@ import io.streaminfer.pipeline.PipelineFileException;
 import io.streaminfer.pipeline.PipelineOptions;
 import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.tyrus.TyrusStreamingServer;
-import io.streaminfer.websocket.HttpContent;
+import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 
 import java.io.IOException;
@@ -116,7 +118,18 @@ public final class StreamingServer implements AutoCloseable {
             if (connections.maxConnections() > 0) {
                 jetty.maxConnections(connections.maxConnections());
             }
-            return jetty.start();
+            JettyStreamingServer server = jetty.start();
+            return new StreamTransport() {
+                @Override
+                public int port() {
+                    return server.port();
+                }
+
+                @Override
+                public boolean stop(Duration grace) {
+                    return server.stop(grace);
+                }
+            };
         }
         TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine)
                 .host(settings.host())

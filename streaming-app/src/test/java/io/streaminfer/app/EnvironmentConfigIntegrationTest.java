@@ -3,7 +3,7 @@ package io.streaminfer.app;
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.tck.SampleFrames;
 import io.streaminfer.tck.Timeouts;
-import io.streaminfer.tyrus.StreamAnswer;
+import io.streaminfer.protocol.StreamAnswer;
 import io.streaminfer.tyrus.StreamClient;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streaminfer.tck.ProtocolClient;
 import io.streaminfer.tck.SampleFrames;
 import io.streaminfer.tck.Timeouts;
-import io.streaminfer.tyrus.StreamAnswer;
+import io.streaminfer.protocol.StreamAnswer;
 import io.streaminfer.tyrus.StreamClient;
 import jakarta.websocket.CloseReason.CloseCodes;
 import org.junit.jupiter.api.DisplayName;

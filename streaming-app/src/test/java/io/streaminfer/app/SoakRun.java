@@ -1,7 +1,7 @@
 package io.streaminfer.app;
 
 import io.streaminfer.tck.SampleFrames;
-import io.streaminfer.tyrus.StreamAnswer;
+import io.streaminfer.protocol.StreamAnswer;
 import io.streaminfer.tyrus.StreamClient;
 
 import java.lang.management.ManagementFactory;

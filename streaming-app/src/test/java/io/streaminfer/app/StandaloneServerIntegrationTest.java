@@ -2,7 +2,7 @@ package io.streaminfer.app;
 
 import io.streaminfer.tck.SampleFrames;
 import io.streaminfer.tck.Timeouts;
-import io.streaminfer.tyrus.StreamAnswer;
+import io.streaminfer.protocol.StreamAnswer;
 import io.streaminfer.tyrus.StreamClient;
 import jakarta.websocket.CloseReason.CloseCodes;
 import org.junit.jupiter.api.AfterAll;

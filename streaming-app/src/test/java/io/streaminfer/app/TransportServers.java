@@ -2,14 +2,15 @@ package io.streaminfer.app;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.streaminfer.jetty.JettyStreamingServer;
 import io.streaminfer.core.InferenceResult;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.tck.Timeouts;
 import io.streaminfer.tyrus.TyrusStreamingServer;
-import io.streaminfer.websocket.AccessPolicy;
-import io.streaminfer.websocket.HttpContent;
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.HttpContent;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -67,7 +68,18 @@ final class TransportServers implements AutoCloseable {
         if (options.maxConnections > 0) {
             jetty.maxConnections(options.maxConnections);
         }
-        return jetty.start();
+        JettyStreamingServer server = jetty.start();
+        return new StreamTransport() {
+            @Override
+            public int port() {
+                return server.port();
+            }
+
+            @Override
+            public boolean stop(java.time.Duration grace) {
+                return server.stop(grace);
+            }
+        };
     }
 
     private StreamTransport tyrus(Options options) {

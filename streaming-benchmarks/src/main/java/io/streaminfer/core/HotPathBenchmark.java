@@ -1,7 +1,7 @@
 package io.streaminfer.core;
 
 import io.streaminfer.tck.SampleFrames;
-import io.streaminfer.websocket.JsonMessageCodec;
+import io.streaminfer.protocol.JsonMessageCodec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;

@@ -4,7 +4,7 @@ import io.streaminfer.core.OutboundChannel;
 import io.streaminfer.core.ServerMessage;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamSession;
-import io.streaminfer.websocket.JsonMessageCodec;
+import io.streaminfer.protocol.JsonMessageCodec;
 
 import java.io.DataInputStream;
 import java.io.EOFException;

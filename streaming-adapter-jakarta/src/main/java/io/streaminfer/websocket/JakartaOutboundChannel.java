@@ -1,5 +1,7 @@
 package io.streaminfer.websocket;
 
+import io.streaminfer.protocol.CloseReasons;
+import io.streaminfer.protocol.JsonMessageCodec;
 import io.streaminfer.core.OutboundChannel;
 import io.streaminfer.core.ServerMessage;
 import jakarta.websocket.CloseReason;
@@ -18,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 final class JakartaOutboundChannel implements OutboundChannel {
 
     private static final System.Logger LOG = System.getLogger(JakartaOutboundChannel.class.getName());
-    /** RFC 6455 section 5.5: a control frame payload is at most 125 bytes, 2 of them the code. */
-    private static final int MAX_REASON_BYTES = 123;
 
     /** How long a close handshake may take before the container's hook may cut the connection. */
     static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
@@ -55,23 +55,12 @@ final class JakartaOutboundChannel implements OutboundChannel {
     @Override
     public void close(int closeCode, String reason) {
         try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode), fit(reason)));
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closeCode), CloseReasons.fit(reason)));
         } catch (IOException e) {
             LOG.log(Level.DEBUG, () -> "closing session " + session.getId() + " failed: " + e);
         }
         if (stalledClose != null) {
             TIMER.schedule(() -> stalledClose.accept(session), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
         }
-    }
-
-    static String fit(String reason) {
-        if (reason.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
-            return reason;
-        }
-        String shorter = reason;
-        while (shorter.getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES - 3) {
-            shorter = shorter.substring(0, shorter.length() - 1);
-        }
-        return shorter + "...";
     }
 }

@@ -1,4 +1,4 @@
-package io.streaminfer.tyrus;
+package io.streaminfer.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -31,6 +31,23 @@ public record StreamAnswer(Kind kind, JsonNode json) {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(json, "json");
     }
+
+    /**
+     * Reads one text message of the server.
+     *
+     * @param text the message
+     * @return the answer; a message that is not JSON becomes an {@code ERROR} answer holding
+     *         {@code client_error}, never an exception
+     */
+    public static StreamAnswer parse(String text) {
+        try {
+            return of(JSON.readTree(text));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return of(JSON.createObjectNode().put("client_error", "not JSON: " + text));
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     static StreamAnswer of(JsonNode json) {
         Kind kind;

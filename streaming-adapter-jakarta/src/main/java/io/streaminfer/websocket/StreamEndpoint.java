@@ -1,5 +1,8 @@
 package io.streaminfer.websocket;
 
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.JsonMessageCodec;
+import io.streaminfer.protocol.TrustedProxies;
 import io.streaminfer.core.Admission;
 import io.streaminfer.core.ErrorCode;
 import io.streaminfer.core.StreamEngine;

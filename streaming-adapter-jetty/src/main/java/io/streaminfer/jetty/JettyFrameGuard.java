@@ -1,4 +1,4 @@
-package io.streaminfer.app;
+package io.streaminfer.jetty;
 
 import io.streaminfer.core.StreamSession;
 import org.eclipse.jetty.ee10.websocket.jakarta.common.JakartaWebSocketFrameHandler;

@@ -1,4 +1,4 @@
-package io.streaminfer.websocket;
+package io.streaminfer.protocol;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

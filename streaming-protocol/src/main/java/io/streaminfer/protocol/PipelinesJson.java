@@ -1,4 +1,4 @@
-package io.streaminfer.app;
+package io.streaminfer.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.Map;
 
 /** The pipeline list as JSON, for {@code /pipelines} (management) and {@code /api/pipelines} (the console). */
-final class PipelinesJson {
+public final class PipelinesJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private PipelinesJson() {
     }
 
-    static String of(PipelineRegistry registry) {
+    public static String of(PipelineRegistry registry) {
         List<Map<String, Object>> pipelines = registry.pipelines().stream().map(PipelinesJson::describe).toList();
         try {
             return JSON.writeValueAsString(pipelines);

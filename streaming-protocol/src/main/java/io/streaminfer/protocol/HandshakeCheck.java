@@ -1,4 +1,4 @@
-package io.streaminfer.websocket;
+package io.streaminfer.protocol;
 
 import java.util.Base64;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.streaminfer.websocket;
+package io.streaminfer.protocol;
 
 import java.io.IOException;
 import java.io.InputStream;

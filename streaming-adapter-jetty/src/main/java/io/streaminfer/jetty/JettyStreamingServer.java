@@ -1,13 +1,13 @@
-package io.streaminfer.app;
+package io.streaminfer.jetty;
 
 import io.streaminfer.core.StreamEngine;
-import io.streaminfer.websocket.AccessPolicy;
-import io.streaminfer.websocket.HttpContent;
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
-import io.streaminfer.websocket.HandshakeCheck;
+import io.streaminfer.protocol.HandshakeCheck;
 import io.streaminfer.websocket.StrictEndpointConfig;
-import io.streaminfer.websocket.TrustedProxies;
-import io.streaminfer.websocket.TransportDefaults;
+import io.streaminfer.protocol.TrustedProxies;
+import io.streaminfer.protocol.TransportDefaults;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Connection;
@@ -62,7 +62,7 @@ import java.util.Map;
  * the web console and {@code /api/pipelines} on the same port, and a graceful stop that closes
  * every session with 1001.
  */
-final class JettyStreamingServer implements StreamTransport {
+public final class JettyStreamingServer implements AutoCloseable {
 
     /** How long Jetty keeps a connection nobody reads from or writes to after the engine's own idle timeout. */
     private static final Duration IDLE_BACKSTOP = Duration.ofSeconds(30);
@@ -94,7 +94,7 @@ final class JettyStreamingServer implements StreamTransport {
      * @return the running server
      * @throws IOException when the port cannot be bound or the endpoint not deployed
      */
-    static JettyStreamingServer start(StreamEngine engine, String host, int port, AccessPolicy access,
+    public static JettyStreamingServer start(StreamEngine engine, String host, int port, AccessPolicy access,
                                       HttpContent content) throws IOException {
         return builder(engine).host(host).port(port).access(access).content(content).start();
     }
@@ -103,7 +103,7 @@ final class JettyStreamingServer implements StreamTransport {
      * @param engine the engine that serves the sessions
      * @return a builder for a server on 0.0.0.0:8080
      */
-    static Builder builder(StreamEngine engine) {
+    public static Builder builder(StreamEngine engine) {
         return new Builder(engine);
     }
 
@@ -159,16 +159,28 @@ final class JettyStreamingServer implements StreamTransport {
         return new JettyStreamingServer(engine, server, connector);
     }
 
-    @Override
+    /** @return the bound port */
     public int port() {
         return connector.getLocalPort();
     }
 
-    @Override
+    /**
+     * Stops: the engine answers what is in flight and closes every session with 1001, then Jetty
+     * stops.
+     *
+     * @param grace how long in-flight frames may take
+     * @return whether every session ended within the grace period
+     */
     public boolean stop(Duration grace) {
         boolean graceful = engine.shutdown(grace);
         stopQuietly(server);
         return graceful;
+    }
+
+    /** Stops with 10 seconds of grace. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
     }
 
     private static void stopQuietly(Server server) {
@@ -392,7 +404,7 @@ final class JettyStreamingServer implements StreamTransport {
     }
 
     /** Collects the server's settings. Not thread-safe. */
-    static final class Builder {
+    public static final class Builder {
         private final StreamEngine engine;
         private String host = "0.0.0.0";
         private int port = 8080;
@@ -408,31 +420,31 @@ final class JettyStreamingServer implements StreamTransport {
         }
 
         /** @param host the address to bind @return this builder */
-        Builder host(String host) {
+        public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
             return this;
         }
 
         /** @param port the port, 0 for any free port @return this builder */
-        Builder port(int port) {
+        public Builder port(int port) {
             this.port = port;
             return this;
         }
 
         /** @param access who may open streams (default: everyone) @return this builder */
-        Builder access(AccessPolicy access) {
+        public Builder access(AccessPolicy access) {
             this.access = Objects.requireNonNull(access, "access");
             return this;
         }
 
         /** @param proxies peers whose forwarding headers name the client (default: none) @return this builder */
-        Builder trustedProxies(TrustedProxies proxies) {
+        public Builder trustedProxies(TrustedProxies proxies) {
             this.proxies = Objects.requireNonNull(proxies, "proxies");
             return this;
         }
 
         /** @param content plain HTTP pages next to the endpoint (default: none) @return this builder */
-        Builder content(HttpContent content) {
+        public Builder content(HttpContent content) {
             this.content = Objects.requireNonNull(content, "content");
             return this;
         }
@@ -441,7 +453,7 @@ final class JettyStreamingServer implements StreamTransport {
          * @param timeout how long a connection may stay plain HTTP before it is closed (default 10 s)
          * @return this builder
          */
-        Builder handshakeTimeout(Duration timeout) {
+        public Builder handshakeTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("handshakeTimeout must be positive, got " + timeout);
             }
@@ -454,7 +466,7 @@ final class JettyStreamingServer implements StreamTransport {
          *                    (default: 80 % of the process' file descriptor limit less 64)
          * @return this builder
          */
-        Builder maxConnections(int connections) {
+        public Builder maxConnections(int connections) {
             if (connections < 1) {
                 throw new IllegalArgumentException("maxConnections must be at least 1, got " + connections);
             }
@@ -466,7 +478,7 @@ final class JettyStreamingServer implements StreamTransport {
          * @param threads Jetty's thread pool maximum (default 200); threads above 8 end after 5 s idle
          * @return this builder
          */
-        Builder maxThreads(int threads) {
+        public Builder maxThreads(int threads) {
             if (threads < MIN_THREADS) {
                 throw new IllegalArgumentException("maxThreads must be at least " + MIN_THREADS + ", got " + threads);
             }
@@ -478,7 +490,7 @@ final class JettyStreamingServer implements StreamTransport {
          * @return the running server
          * @throws IOException when the port cannot be bound or the endpoint not deployed
          */
-        JettyStreamingServer start() throws IOException {
+        public JettyStreamingServer start() throws IOException {
             return JettyStreamingServer.start(this);
         }
     }

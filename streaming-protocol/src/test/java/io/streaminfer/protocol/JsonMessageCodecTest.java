@@ -1,4 +1,4 @@
-package io.streaminfer.websocket;
+package io.streaminfer.protocol;
 
 import io.streaminfer.core.Detection;
 import io.streaminfer.core.ErrorCode;
@@ -47,10 +47,10 @@ class JsonMessageCodecTest {
 
     @Test
     void closeReasonsAreShortenedToFitAControlFrame() {
-        String reason = JakartaOutboundChannel.fit("é".repeat(100));
+        String reason = CloseReasons.fit("é".repeat(100));
 
         assertThat(reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThanOrEqualTo(123);
         assertThat(reason).endsWith("...");
-        assertThat(JakartaOutboundChannel.fit("short")).isEqualTo("short");
+        assertThat(CloseReasons.fit("short")).isEqualTo("short");
     }
 }

@@ -1,4 +1,4 @@
-package io.streaminfer.websocket;
+package io.streaminfer.protocol;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;

@@ -1,4 +1,4 @@
-package io.streaminfer.websocket;
+package io.streaminfer.protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.streaminfer.websocket;
+package io.streaminfer.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
