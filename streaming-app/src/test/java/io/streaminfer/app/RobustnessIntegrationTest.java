@@ -128,18 +128,23 @@ class RobustnessIntegrationTest {
     }
 
     @Test
-    @DisplayName("soak: 20 sessions at 30 fps into delay for 60 s keep heap and latency stable")
+    @DisplayName("soak: 20 sessions at 30 fps into delay for 60 s: every frame answered, drops instead of a queue,"
+            + " results in frame order, each session's last frame gets its result; heap stable")
     void soak() throws Exception {
         Duration run = Duration.ofSeconds(Long.getLong("soak.seconds", 60));
         SoakRun.Result result;
-        try (StreamingServer server = TestServers.start(Map.of("STREAM_DELAY_MS", "50"))) {
+        // two workers whatever the machine: 600 frames/s offered, at most 40 results/s, so drops are certain
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_DELAY_MS", "50", "STREAM_WORKERS", "2"))) {
             result = new SoakRun(server, 20, 30, run).call();
         }
         LOG.log(System.Logger.Level.INFO, "soak: {0}", result);
         assertThat(result.unanswered()).isZero();
         assertThat(result.errors()).isZero();
-        assertThat(result.resultsPerSecond()).isPositive();
-        assertThat(result.lastThirdP50Millis()).isLessThan(result.firstThirdP50Millis() + 250);
+        assertThat(result.results()).isPositive();
+        assertThat(result.dropped()).as("frames dropped, not queued").isPositive();
+        assertThat(result.resultsOutOfOrder()).as("results out of frame order").isZero();
+        // the newest frame wins: nothing newer replaces a session's last frame, so it is processed, never left behind
+        assertThat(result.sessionsWhoseLastFrameHadNoResult()).isZero();
         assertThat(result.heapGrowthBytes()).isLessThan(64L * 1024 * 1024);
     }
 }

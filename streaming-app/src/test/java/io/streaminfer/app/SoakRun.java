@@ -19,11 +19,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** N camera-paced sessions against a server for a while: answers, latency by thirds, heap growth. */
+/**
+ * N camera-paced sessions against a server for a while: what became of the frames (answers, drops,
+ * results out of frame order, sessions whose last frame got no result), heap growth, and, for the
+ * log only, throughput and latency by thirds.
+ */
 final class SoakRun implements Callable<SoakRun.Result> {
 
-    record Result(long sent, long answered, long unanswered, long errors, double resultsPerSecond,
+    record Result(long sent, long answered, long unanswered, long errors, long results, long dropped,
+                  long resultsOutOfOrder, long sessionsWhoseLastFrameHadNoResult, double resultsPerSecond,
                   double firstThirdP50Millis, double lastThirdP50Millis, long heapGrowthBytes) {
+    }
+
+    /** One camera's counters: the next frame index it sends and the last frame it got a result for. */
+    private record Camera(AtomicLong next, AtomicLong lastResult) {
     }
 
     private final StreamingServer server;
@@ -45,6 +54,9 @@ final class SoakRun implements Callable<SoakRun.Result> {
         AtomicLong sent = new AtomicLong();
         AtomicLong answered = new AtomicLong();
         AtomicLong results = new AtomicLong();
+        AtomicLong dropped = new AtomicLong();
+        AtomicLong outOfOrder = new AtomicLong();
+        List<Camera> cameraCounters = new ArrayList<>();
         AtomicInteger errors = new AtomicInteger();
         List<long[]> latencies = Collections.synchronizedList(new ArrayList<>()); // {sentAt, latency}
         long start = System.nanoTime();
@@ -54,17 +66,23 @@ final class SoakRun implements Callable<SoakRun.Result> {
             for (int s = 0; s < sessions; s++) {
                 Map<Long, Long> sentAt = new ConcurrentHashMap<>();
                 AtomicLong next = new AtomicLong(1);
+                AtomicLong lastResult = new AtomicLong();
+                cameraCounters.add(new Camera(next, lastResult));
                 StreamClient.Stream stream = client.open("delay", answer -> {
                     if (answer.answersFrame()) {
                         answered.incrementAndGet();
                     }
                     if (answer.kind() == StreamAnswer.Kind.RESULT) {
                         results.incrementAndGet();
+                        if (answer.frameIndex() <= lastResult.getAndSet(answer.frameIndex())) {
+                            outOfOrder.incrementAndGet();
+                        }
                         Long at = sentAt.remove(answer.frameIndex());
                         if (at != null) {
                             latencies.add(new long[] {at - start, System.nanoTime() - at});
                         }
                     } else if (answer.kind() == StreamAnswer.Kind.DROPPED) {
+                        dropped.incrementAndGet();
                         sentAt.remove(answer.frameIndex());
                     } else if (answer.kind() == StreamAnswer.Kind.ERROR) {
                         errors.incrementAndGet();
@@ -85,7 +103,13 @@ final class SoakRun implements Callable<SoakRun.Result> {
             }
             try {
                 org.awaitility.Awaitility.await().atMost(run.plusSeconds(10)).pollInterval(Duration.ofMillis(50))
-                        .until(() -> System.nanoTime() - start > run.toNanos() && answered.get() >= sent.get());
+                        .until(() -> System.nanoTime() - start > run.toNanos());
+                cameras.shutdown();
+                if (!cameras.awaitTermination(10, TimeUnit.SECONDS)) { // a send under way when the run ended
+                    errors.incrementAndGet();
+                }
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                        .until(() -> answered.get() >= sent.get());
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 errors.incrementAndGet(); // answers still missing: reported as unanswered below
             }
@@ -97,7 +121,10 @@ final class SoakRun implements Callable<SoakRun.Result> {
         long heapAfter = usedHeapAfterGc();
         double seconds = run.toNanos() / 1e9;
         long third = run.toNanos() / 3;
-        return new Result(sent.get(), answered.get(), sent.get() - answered.get(), errors.get(), results.get() / seconds,
+        long lastFrameWithoutResult = cameraCounters.stream()
+                .filter(camera -> camera.lastResult().get() != camera.next().get() - 1).count();
+        return new Result(sent.get(), answered.get(), sent.get() - answered.get(), errors.get(), results.get(),
+                dropped.get(), outOfOrder.get(), lastFrameWithoutResult, results.get() / seconds,
                 p50(latencies, 0, third), p50(latencies, 2 * third, Long.MAX_VALUE), heapAfter - heapBefore);
     }
 

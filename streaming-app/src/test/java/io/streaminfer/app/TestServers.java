@@ -17,11 +17,28 @@ public final class TestServers {
 
     public static StreamingServer start(Map<String, String> overrides) {
         Map<String, String> env = new HashMap<>();
+        env.put("STREAM_MAX_SESSIONS_PER_CLIENT", "64"); // every test client comes from 127.0.0.1
+        env.putAll(overrides);
+        return startOnDefaults(env);
+    }
+
+    /**
+     * Starts the app with every engine setting at its real default (no per-client cap, 64
+     * sessions) unless {@code overrides} names it; only the listeners are pinned to loopback and
+     * ephemeral ports.
+     */
+    public static StreamingServer startOnDefaults(ServerSettings.Transport transport, Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>(overrides);
+        env.put("STREAM_SERVER", transport.name().toLowerCase(java.util.Locale.ROOT));
+        return startOnDefaults(env);
+    }
+
+    private static StreamingServer startOnDefaults(Map<String, String> overrides) {
+        Map<String, String> env = new HashMap<>();
         env.put("STREAM_HOST", "127.0.0.1");
         env.put("STREAM_PORT", "0");
         env.put("STREAM_MANAGEMENT_PORT", "0");
         env.put("STREAM_SHUTDOWN_GRACE_S", "5");
-        env.put("STREAM_MAX_SESSIONS_PER_CLIENT", "64"); // every test client comes from 127.0.0.1
         env.putAll(overrides);
         return StreamingServer.start(EnvironmentConfig.parse(env));
     }
