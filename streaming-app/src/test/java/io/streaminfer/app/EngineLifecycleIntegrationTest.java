@@ -73,8 +73,11 @@ class EngineLifecycleIntegrationTest {
 
             assertThat(server.engine().stuckWorkers()).as("the worker is still held afterwards").isEqualTo(1);
             assertThat(metrics(server).value("stream_workers_stuck")).isEqualTo(1.0);
-            // /ready does not read notReadyReason() yet on this branch (being wired separately): the engine is asked
-            assertThat(server.engine().notReadyReason()).hasValueSatisfying(reason -> assertThat(reason).contains("stuck"));
+            // one worker, stuck: the replacement keeps serving, but readiness sends new clients elsewhere
+            HttpResponse<String> ready = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(server.managementUri().resolve("/ready")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("degraded").contains("stuck");
         }
     }
 
