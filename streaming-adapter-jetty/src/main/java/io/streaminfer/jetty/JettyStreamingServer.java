@@ -6,6 +6,7 @@ import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.protocol.HandshakeCheck;
 import io.streaminfer.websocket.StrictEndpointConfig;
+import io.streaminfer.protocol.TransportServer;
 import io.streaminfer.protocol.TrustedProxies;
 import io.streaminfer.protocol.TransportDefaults;
 import org.eclipse.jetty.http.HttpFields;
@@ -62,7 +63,7 @@ import java.util.Map;
  * the web console and {@code /api/pipelines} on the same port, and a graceful stop that closes
  * every session with 1001.
  */
-public final class JettyStreamingServer implements AutoCloseable {
+public final class JettyStreamingServer implements TransportServer {
 
     /** How long Jetty keeps a connection nobody reads from or writes to after the engine's own idle timeout. */
     private static final Duration IDLE_BACKSTOP = Duration.ofSeconds(30);
@@ -159,28 +160,16 @@ public final class JettyStreamingServer implements AutoCloseable {
         return new JettyStreamingServer(engine, server, connector);
     }
 
-    /** @return the bound port */
+    @Override
     public int port() {
         return connector.getLocalPort();
     }
 
-    /**
-     * Stops: the engine answers what is in flight and closes every session with 1001, then Jetty
-     * stops.
-     *
-     * @param grace how long in-flight frames may take
-     * @return whether every session ended within the grace period
-     */
+    @Override
     public boolean stop(Duration grace) {
         boolean graceful = engine.shutdown(grace);
         stopQuietly(server);
         return graceful;
-    }
-
-    /** Stops with 10 seconds of grace. */
-    @Override
-    public void close() {
-        stop(Duration.ofSeconds(10));
     }
 
     private static void stopQuietly(Server server) {

@@ -5,6 +5,7 @@ import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.websocket.StrictEndpointConfig;
+import io.streaminfer.protocol.TransportServer;
 import io.streaminfer.protocol.TrustedProxies;
 import io.streaminfer.protocol.TransportDefaults;
 import jakarta.websocket.DeploymentException;
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #stop(Duration)} once. Thread-safe.
  */
-public final class TyrusStreamingServer implements AutoCloseable {
+public final class TyrusStreamingServer implements TransportServer {
 
     private static final System.Logger LOG = System.getLogger(TyrusStreamingServer.class.getName());
     private static final String CONTEXT_PATH = "/";
@@ -120,6 +121,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
     /**
      * @return the bound port (the real one when 0 was asked for), or -1 before {@link #start()}
      */
+    @Override
     public int port() {
         NetworkListener listener = httpServer.getListener(LISTENER_NAME);
         return started && listener != null ? listener.getPort() : -1;
@@ -139,6 +141,7 @@ public final class TyrusStreamingServer implements AutoCloseable {
      * @param grace how long in-flight frames may take
      * @return whether every session ended within the grace period
      */
+    @Override
     public synchronized boolean stop(Duration grace) {
         if (!started) {
             return true;

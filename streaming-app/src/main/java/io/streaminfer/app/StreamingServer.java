@@ -1,6 +1,7 @@
 package io.streaminfer.app;
 
 import io.streaminfer.protocol.PipelinesJson;
+import io.streaminfer.protocol.TransportServer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -47,7 +48,7 @@ public final class StreamingServer implements AutoCloseable {
     private final JvmGcMetrics gcMetrics;
     private volatile ManagementServer.Lifecycle lifecycle = ManagementServer.Lifecycle.STARTING;
     private ManagementServer management;
-    private StreamTransport transport;
+    private TransportServer transport;
 
     private StreamingServer(ServerSettings settings) {
         this.settings = settings;
@@ -106,7 +107,7 @@ public final class StreamingServer implements AutoCloseable {
         return server;
     }
 
-    private StreamTransport startTransport() throws IOException {
+    private TransportServer startTransport() throws IOException {
         ServerSettings.Connections connections = settings.connections();
         HttpContent pages = HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
                 Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry())));
@@ -118,18 +119,7 @@ public final class StreamingServer implements AutoCloseable {
             if (connections.maxConnections() > 0) {
                 jetty.maxConnections(connections.maxConnections());
             }
-            JettyStreamingServer server = jetty.start();
-            return new StreamTransport() {
-                @Override
-                public int port() {
-                    return server.port();
-                }
-
-                @Override
-                public boolean stop(Duration grace) {
-                    return server.stop(grace);
-                }
-            };
+            return jetty.start();
         }
         TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine)
                 .host(settings.host())
@@ -142,18 +132,7 @@ public final class StreamingServer implements AutoCloseable {
         if (connections.maxConnections() > 0) {
             builder.maxConnections(connections.maxConnections());
         }
-        TyrusStreamingServer tyrus = builder.start();
-        return new StreamTransport() {
-            @Override
-            public int port() {
-                return tyrus.port();
-            }
-
-            @Override
-            public boolean stop(Duration grace) {
-                return tyrus.stop(grace);
-            }
-        };
+        return builder.start();
     }
 
     /** @return the bound WebSocket port */

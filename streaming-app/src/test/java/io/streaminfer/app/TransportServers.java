@@ -1,5 +1,6 @@
 package io.streaminfer.app;
 
+import io.streaminfer.protocol.TransportServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streaminfer.jetty.JettyStreamingServer;
@@ -31,7 +32,7 @@ final class TransportServers implements AutoCloseable {
     private final CountDownLatch gateEntered = new CountDownLatch(1);
     final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final StreamEngine engine;
-    private final StreamTransport transport;
+    private final TransportServer transport;
 
     private TransportServers(ServerSettings.Transport runtime, long maxFrameBytes, Options options) throws IOException {
         PipelineRegistry registry = PipelineRegistry.of(Map.of(
@@ -59,7 +60,7 @@ final class TransportServers implements AutoCloseable {
         return new TransportServers(runtime, maxFrameBytes, options);
     }
 
-    private StreamTransport jetty(Options options) throws IOException {
+    private TransportServer jetty(Options options) throws IOException {
         JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
                 .access(AccessPolicy.open()).content(HttpContent.none());
         if (options.handshakeTimeout != null) {
@@ -68,21 +69,10 @@ final class TransportServers implements AutoCloseable {
         if (options.maxConnections > 0) {
             jetty.maxConnections(options.maxConnections);
         }
-        JettyStreamingServer server = jetty.start();
-        return new StreamTransport() {
-            @Override
-            public int port() {
-                return server.port();
-            }
-
-            @Override
-            public boolean stop(java.time.Duration grace) {
-                return server.stop(grace);
-            }
-        };
+        return jetty.start();
     }
 
-    private StreamTransport tyrus(Options options) {
+    private TransportServer tyrus(Options options) {
         TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine).host("127.0.0.1").port(0);
         if (options.handshakeTimeout != null) {
             builder.handshakeTimeout(options.handshakeTimeout);
@@ -90,18 +80,7 @@ final class TransportServers implements AutoCloseable {
         if (options.maxConnections > 0) {
             builder.maxConnections(options.maxConnections);
         }
-        TyrusStreamingServer tyrus = builder.start();
-        return new StreamTransport() {
-            @Override
-            public int port() {
-                return tyrus.port();
-            }
-
-            @Override
-            public boolean stop(Duration grace) {
-                return tyrus.stop(grace);
-            }
-        };
+        return builder.start();
     }
 
     int port() {
