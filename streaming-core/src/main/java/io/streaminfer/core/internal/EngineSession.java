@@ -51,6 +51,7 @@ public final class EngineSession implements StreamSession {
     private final Outbox outbox;
     private final long openedNanos;
     private final SessionCounters counters = new SessionCounters();
+    private final SessionAnswers answers;
 
     private final Object lock = new Object();
     private final SessionLifecycle lifecycle = new SessionLifecycle();
@@ -87,6 +88,7 @@ public final class EngineSession implements StreamSession {
         this.queue = queue;
         this.monitor = new BackpressureMonitor(config);
         this.outbox = new Outbox(id, channel, config.maxPendingMessages(), this::connectionClosed);
+        this.answers = new SessionAnswers(this, counters, listener, services.clock());
         this.openedNanos = services.clock().nanoTime();
         this.lastFrameNanos = openedNanos;
     }
@@ -133,7 +135,7 @@ public final class EngineSession implements StreamSession {
         boolean submit = false;
         synchronized (lock) {
             if (!lifecycle.isOpen()) {
-                defer(new FrameAnswer(frame, Kind.RESULT), lostReason); // it started closing meanwhile
+                defer(answers.dropped(frame.index()), lostReason); // it started closing meanwhile
             } else if (!services.memory().tryReserve(data.length)) {
                 answerDroppedUnheld(frame.index()); // the server holds all the frame bytes it may: answered, never held
             } else {
@@ -188,7 +190,7 @@ public final class EngineSession implements StreamSession {
             if (lifecycle.isOpen()) {
                 answerDroppedUnheld(index);
             } else {
-                defer(new FrameAnswer(index, Kind.DROPPED, null), lostReason);
+                defer(answers.dropped(index), lostReason);
             }
         }
         afterLock();
@@ -368,7 +370,7 @@ public final class EngineSession implements StreamSession {
                     answerFailure(frame, failure);
                 }
             } else if (returned.unanswered()) {
-                defer(new FrameAnswer(frame, Kind.RESULT), lostReason);
+                defer(answers.dropped(frame.index()), lostReason);
             }
             if (returned.closeNow()) {
                 queueClose();
@@ -398,7 +400,7 @@ public final class EngineSession implements StreamSession {
     private void reject(long index, ErrorCode code, String detail) {
         synchronized (lock) {
             if (!lifecycle.isOpen()) {
-                defer(new FrameAnswer(index, Kind.FAILED, code), lostReason);
+                defer(answers.failed(index, code, null), lostReason);
             } else {
                 beginClose(code, detail, index, code.closeCode());
             }
@@ -415,7 +417,7 @@ public final class EngineSession implements StreamSession {
                 error != null ? error.wireName() : reason);
         if (step == SessionLifecycle.CloseStep.NONE) {
             if (index != null) {
-                defer(new FrameAnswer(index, Kind.FAILED, error), lostReason);
+                defer(answers.failed(index, error, null), lostReason);
             }
             return;
         }
@@ -425,7 +427,7 @@ public final class EngineSession implements StreamSession {
         if (error != null) {
             ServerMessage.StreamError message = index == null ? new ServerMessage.StreamError(error, reason)
                     : new ServerMessage.StreamError(error, reason, index);
-            enqueue(message, index == null ? new ErrorAnswer(error) : new FrameAnswer(index, Kind.FAILED, error));
+            enqueue(message, index == null ? answers.error(error) : answers.failed(index, error, null));
         }
         if (step == SessionLifecycle.CloseStep.CLOSE_NOW) {
             queueClose();
@@ -524,7 +526,7 @@ public final class EngineSession implements StreamSession {
         consecutiveFailures = 0;
         long now = services.clock().nanoTime();
         monitor.resultDecided(pipelineNanos, now);
-        enqueue(new ServerMessage.FrameResult(frame.index(), result), new FrameAnswer(frame, pipelineNanos));
+        enqueue(new ServerMessage.FrameResult(frame.index(), result), answers.result(frame, pipelineNanos));
         recordAnswer(false, now);
     }
 
@@ -537,7 +539,7 @@ public final class EngineSession implements StreamSession {
             LOG.log(Level.DEBUG, "session " + id + ": pipeline '" + pipelineId + "' failed on frame " + frame.index(), failure);
         }
         enqueue(new ServerMessage.StreamError(ErrorCode.PIPELINE_FAILURE, detail, frame.index()),
-                new FrameAnswer(frame.index(), Kind.FAILED, ErrorCode.PIPELINE_FAILURE, failure));
+                answers.failed(frame.index(), ErrorCode.PIPELINE_FAILURE, failure));
         recordAnswer(false, services.clock().nanoTime());
         if (consecutiveFailures >= config.maxConsecutiveFailures()) {
             beginClose(null, "pipeline failed on " + consecutiveFailures + " frames in a row", null,
@@ -552,125 +554,21 @@ public final class EngineSession implements StreamSession {
     }
 
     private void answerDroppedUnheld(long index) {
-        enqueue(new ServerMessage.FrameDropped(index), new FrameAnswer(index, Kind.DROPPED, null));
+        enqueue(new ServerMessage.FrameDropped(index), answers.dropped(index));
         recordAnswer(true, services.clock().nanoTime());
     }
 
     /** Under the lock: a waiting frame that will get no answer gives its bytes back. */
     private void lose(Frame frame, UnansweredReason reason) {
         services.memory().release(frame.jpeg().length);
-        defer(new FrameAnswer(frame, Kind.DROPPED), reason);
+        defer(answers.dropped(frame.index()), reason);
     }
 
     /** Under the lock: slide the window; queue a slow-down warning when the monitor asks for one. */
     private void recordAnswer(boolean wasDropped, long now) {
         ServerMessage.SlowDown warning = monitor.answered(wasDropped, now, lifecycle.isOpen());
         if (warning != null) {
-            enqueue(warning, new SlowDownAnswer(warning));
-        }
-    }
-
-    private enum Kind { RESULT, DROPPED, FAILED }
-
-    /** One frame's answer: counted when the transport wrote it, or as unanswered when it did not. */
-    private final class FrameAnswer implements Outbox.Answer {
-        private final long index;
-        private final Kind kind;
-        private final long receivedNanos;
-        private final long pipelineNanos;
-        private final ErrorCode code;
-        private final Throwable cause;
-
-        FrameAnswer(Frame frame, Kind kind) {
-            this(frame.index(), kind, frame.receivedNanos(), 0, null, null);
-        }
-
-        FrameAnswer(Frame frame, long pipelineNanos) {
-            this(frame.index(), Kind.RESULT, frame.receivedNanos(), pipelineNanos, null, null);
-        }
-
-        FrameAnswer(long index, Kind kind, ErrorCode code) {
-            this(index, kind, 0, 0, code, null);
-        }
-
-        FrameAnswer(long index, Kind kind, ErrorCode code, Throwable cause) {
-            this(index, kind, 0, 0, code, cause);
-        }
-
-        private FrameAnswer(long index, Kind kind, long receivedNanos, long pipelineNanos, ErrorCode code,
-                            Throwable cause) {
-            this.index = index;
-            this.kind = kind;
-            this.receivedNanos = receivedNanos;
-            this.pipelineNanos = pipelineNanos;
-            this.code = code;
-            this.cause = cause;
-        }
-
-        @Override
-        public void delivered() {
-            EngineSession session = EngineSession.this;
-            switch (kind) {
-                case RESULT -> {
-                    counters.processedOne();
-                    listener.frameProcessed(session, index, pipelineNanos,
-                            services.clock().nanoTime() - receivedNanos);
-                }
-                case DROPPED -> {
-                    counters.droppedOne();
-                    listener.frameDropped(session, index);
-                }
-                case FAILED -> {
-                    counters.failedOne();
-                    listener.errorSent(session, code);
-                    listener.frameFailed(session, index, cause != null ? cause
-                            : new FrameRejectedException(code, code.wireName()));
-                }
-            }
-        }
-
-        @Override
-        public void lost(UnansweredReason reason) {
-            counters.unansweredOne();
-            listener.frameUnanswered(EngineSession.this, index, reason);
-        }
-    }
-
-    /** An error that concerns no single frame. */
-    private final class ErrorAnswer implements Outbox.Answer {
-        private final ErrorCode code;
-
-        ErrorAnswer(ErrorCode code) {
-            this.code = code;
-        }
-
-        @Override
-        public void delivered() {
-            listener.errorSent(EngineSession.this, code);
-        }
-
-        @Override
-        public void lost(UnansweredReason reason) {
-            // the client is gone; nothing to count
-        }
-    }
-
-    private final class SlowDownAnswer implements Outbox.Answer {
-        private final ServerMessage.SlowDown warning;
-
-        SlowDownAnswer(ServerMessage.SlowDown warning) {
-            this.warning = warning;
-        }
-
-        @Override
-        public void delivered() {
-            counters.slowDownOne();
-            listener.slowDown(EngineSession.this, warning.dropRate(), warning.recommendedFps());
-        }
-
-        @Override
-        public void lost(UnansweredReason reason) {
-            // the client is gone; nothing to count
+            enqueue(warning, answers.slowDown(warning));
         }
     }
 }
