@@ -110,7 +110,7 @@ class SlowConsumerIntegrationTest {
         return text.has(series) ? text.value(series) : 0;
     }
 
-    private static void handshake(Socket socket, int port) throws IOException {
+    static void handshake(Socket socket, int port) throws IOException {
         String key = Base64.getEncoder().encodeToString("slow-consumer-key".getBytes(StandardCharsets.UTF_8)).substring(0, 22) + "==";
         String request = "GET /ws/video/stream?pipeline_id=noop HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
@@ -129,7 +129,7 @@ class SlowConsumerIntegrationTest {
     }
 
     /** One client-to-server binary frame (masked with a zero key, so the payload reads as is). */
-    private static byte[] maskedBinaryFrame(byte[] payload) {
+    static byte[] maskedBinaryFrame(byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream();
         frame.write(0x82);
         if (payload.length < 126) {
@@ -144,7 +144,7 @@ class SlowConsumerIntegrationTest {
         return frame.toByteArray();
     }
 
-    private static byte[] tinyJpeg() throws IOException {
+    static byte[] tinyJpeg() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB), "jpg", out);
         return out.toByteArray();
