@@ -41,9 +41,10 @@ import java.nio.ByteOrder;
  * (control frames between its fragments still pass) and the engine answers it as dropped
  * ({@link StreamSession#onFrameSkipped}, at its final header). The reservation stands for Tyrus'
  * copy of the message (the fragments it collects); the engine reserves its own copy, the array it
- * is handed, when it takes it. It is released once Tyrus has handed the message to the endpoint
- * (Tyrus does that inside the call that gives it the message's last byte), when the message is
- * refused or breaks the protocol, and when the connection closes ({@link #connectionClosed}).
+ * is handed, when it takes it. It is handed over to that copy: released right before Tyrus gets the
+ * message's last bytes (Tyrus joins the fragments and calls the endpoint inside that call), and
+ * released when the message is refused or breaks the protocol, and when the connection closes
+ * ({@link #connectionClosed}).
  * Tyrus is given large frames as fragments of at most {@link #CHUNK} bytes: its read buffer keeps
  * the largest frame it ever held for the connection's life, so whole frames of several MiB would
  * cost that much per connection, unaccounted, long after the message is gone (64 connections
@@ -191,10 +192,10 @@ final class MessageSizeGuard implements ReadHandler {
                 chunkLeft -= step;
                 pos += step;
                 if (chunkLeft == 0) {
-                    out = handOn(out);
                     if (payloadLeft == 0) {
                         frameEnded();
                     }
+                    out = handOn(out);
                 }
                 continue;
             }
@@ -248,8 +249,8 @@ final class MessageSizeGuard implements ReadHandler {
             }
             startChunk(out);
             if (payload == 0) {
-                out = handOn(out);
                 frameEnded();
+                out = handOn(out);
             }
         }
         handOn(out);
@@ -273,8 +274,12 @@ final class MessageSizeGuard implements ReadHandler {
     }
 
     /**
-     * The current frame's payload is all read. At the end of a message Tyrus has handed it to the
-     * endpoint (in the call that gave it the last byte), so its reservation goes back.
+     * The current frame's payload is all read, about to be handed to Tyrus. At the end of a message
+     * its reservation goes back right before Tyrus gets the last bytes: in that call Tyrus joins
+     * the fragments into the array the endpoint hands the engine, which reserves that copy itself.
+     * Holding both reservations at that instant would double-count one message, and with the
+     * budget full of messages being read the engine could take no frame at all (a 64-session flood
+     * got 4 results in 20 s that way); the fragments left behind are garbage by then.
      */
     private void frameEnded() {
         if (dataFrame && frameFin) {

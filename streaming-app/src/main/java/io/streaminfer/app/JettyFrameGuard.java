@@ -34,13 +34,13 @@ import java.util.function.Consumer;
  * the Jakarta layer as one whole frame; each piece's network buffer goes back to Jetty at once.
  * (Left to Jetty, the Jakarta layer keeps every piece's network buffer until the message is
  * complete, then copies them into a message-sized buffer, then into the array the endpoint gets:
- * three copies, none of them accounted.) The reservation is released when the Jakarta layer is
- * done with the frame (its callback), when the message is refused, and when the connection closes
- * ({@link #close()}). When the budget cannot hold a message it is discarded as it arrives and the
+ * three copies, none of them accounted.) The reservation is handed over to the engine's copy when
+ * the whole message goes on (the Jakarta layer copies it into the array the endpoint hands the
+ * engine, which reserves that array), and released when the message is refused and when the
+ * connection closes ({@link #close()}). When the budget cannot hold a message it is discarded as it arrives and the
  * engine answers it as dropped ({@link StreamSession#onFrameSkipped}, at its last piece); the
- * session goes on. A message that arrives in one piece goes on as it is, its bytes reserved until
- * the Jakarta layer is done with it. The engine reserves its own copy, the array the endpoint
- * hands it. Since the Jakarta layer now sees whole messages only, the guard checks the order of
+ * session goes on. A message that arrives in one piece goes on as it is when the budget has room
+ * for it. Since the Jakarta layer now sees whole messages only, the guard checks the order of
  * fragments itself (a continuation without a start, a new message inside a fragmented one: 1002
  * through the engine, {@link StreamSession#onProtocolViolation}).
  *
@@ -154,9 +154,10 @@ public final class JettyFrameGuard extends AbstractExtension {
         boolean first = frame.getOpCode() == OpCode.BINARY;
         if (first) {
             skipping = false;
-            if (frame.isFin()) { // the whole message in one piece: Jetty's network buffer holds it until the callback
+            if (frame.isFin()) { // the whole message in one piece: it goes on if the budget has room for it
                 if (reservation.tryReserve(frame.getPayloadLength())) {
-                    nextIncomingFrame(frame, Callback.from(callback, reservation::releaseAll));
+                    reservation.releaseAll(); // handed over to the engine's copy, as below
+                    nextIncomingFrame(frame, callback);
                 } else {
                     skip(frame, callback);
                 }
@@ -173,8 +174,12 @@ public final class JettyFrameGuard extends AbstractExtension {
             getCoreSession().demand();
             return;
         }
-        // the last piece's callback completes once the Jakarta layer is done with the whole message
-        nextIncomingFrame(new Frame(OpCode.BINARY, true, message.take()), Callback.from(callback, reservation::releaseAll));
+        // the reservation is handed over to the engine's copy: the Jakarta layer copies the message into
+        // the array the endpoint hands the engine, which reserves it; holding both would count one
+        // message twice and, with the budget full of messages being read, let the engine take none
+        ByteBuffer whole = message.take();
+        reservation.releaseAll();
+        nextIncomingFrame(new Frame(OpCode.BINARY, true, whole), callback);
     }
 
     /** Discards a piece of a message the budget cannot hold; at its last piece the engine answers it as dropped. */
