@@ -145,7 +145,8 @@ public final class JettyStreamingServer implements TransportServer {
             container.addEndpoint(StrictEndpointConfig.of(
                     StreamEndpoint.config(engine, JettyStreamingServer::remoteAddress, b.access, b.proxies,
                             JettyStreamingServer::abortIfStillOpen),
-                    List.of(JettyFrameGuard.negotiated(limit)), session -> { }));
+                    List.of(JettyFrameGuard.negotiated(limit)),
+                    session -> session.getUserProperties().put(JettyFrameGuard.BUDGET_KEY, engine.memoryBudget())));
         });
         server.setHandler(new HandshakeGuard(engine, b.access, context));
         try {

@@ -24,7 +24,8 @@ import java.util.Optional;
  * answers 503 with {@code Retry-After}, a malformed handshake 400 (426 for another version,
  * {@link HandshakeCheck}), a client without the token 401; every refusal is a complete response.
  * Each upgraded connection gets a {@link MessageSizeGuard} in front of its read handler, bound to
- * the engine's session of that connection, and a {@link LingeringCloseWriter}; bytes that came
+ * the engine's session of that connection and reading under the engine's memory budget, and a
+ * {@link LingeringCloseWriter}; bytes that came
  * in the same read as the upgrade request are handed to it rather than dropped.
  */
 final class GuardedWebSocketEngine implements WebSocketEngine {
@@ -141,12 +142,12 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
     private final class GuardedConnection implements Connection {
 
         private final Connection connection;
-        private final ReadHandler guard;
+        private final MessageSizeGuard guard;
 
         GuardedConnection(Connection connection, LingeringCloseWriter writer, StreamSession session) {
             this.connection = connection;
             this.guard = new MessageSizeGuard(connection.getReadHandler(), connection, writer, session,
-                    engine.config().maxFrameBytes());
+                    engine.config().maxFrameBytes(), engine.memoryBudget());
         }
 
         @Override
@@ -166,7 +167,11 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
 
         @Override
         public void close(CloseReason reason) {
-            connection.close(reason);
+            try {
+                connection.close(reason);
+            } finally {
+                guard.connectionClosed(); // Grizzly calls this however the connection ends
+            }
         }
     }
 }

@@ -1,6 +1,8 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.core.MemoryBudget;
 import io.streaminfer.core.StreamSession;
+import io.streaminfer.protocol.ReadReservation;
 import jakarta.websocket.CloseReason;
 import org.glassfish.tyrus.spi.Connection;
 import org.glassfish.tyrus.spi.ReadHandler;
@@ -32,6 +34,22 @@ import java.nio.ByteOrder;
  * refused frame plus {@link #DISCARD_SLACK}), so a client still sending gets our answer instead
  * of a reset.
  *
+ * <p>Memory: a binary message reserves its bytes from the server's {@link MemoryBudget} at its
+ * first header, before Tyrus buffers any of it: a single frame its declared size; a message sent
+ * in fragments the frame limit, the most it may grow to, since Tyrus cannot give back fragments
+ * it was handed. When the budget cannot hold it, the message is discarded unread as it arrives
+ * (control frames between its fragments still pass) and the engine answers it as dropped
+ * ({@link StreamSession#onFrameSkipped}, at its final header). The reservation stands for Tyrus'
+ * copy of the message (the fragments it collects); the engine reserves its own copy, the array it
+ * is handed, when it takes it. It is handed over to that copy: released right before Tyrus gets the
+ * message's last bytes (Tyrus joins the fragments and calls the endpoint inside that call), and
+ * released when the message is refused or breaks the protocol, and when the connection closes
+ * ({@link #connectionClosed}).
+ * Tyrus is given large frames as fragments of at most {@link #CHUNK} bytes: its read buffer keeps
+ * the largest frame it ever held for the connection's life, so whole frames of several MiB would
+ * cost that much per connection, unaccounted, long after the message is gone (64 connections
+ * that each sent one 4.9 MiB frame held 314 MiB).
+ *
  * <p>Without a session (the endpoint did not open one) the guard closes the connection itself
  * with the same code. Called by one Grizzly thread at a time per connection, as Tyrus' own read
  * handler is.
@@ -48,6 +66,8 @@ final class MessageSizeGuard implements ReadHandler {
     private static final int MAX_CONTROL_PAYLOAD = 125;
     /** What a refused client may still send after the refused frame before we stop waiting for its close. */
     static final long DISCARD_SLACK = 1024 * 1024;
+    /** The largest frame Tyrus is handed: larger ones reach it as fragments of this size. */
+    static final int CHUNK = 64 * 1024;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -66,6 +86,8 @@ final class MessageSizeGuard implements ReadHandler {
     private final LingeringCloseWriter writer;
     private final StreamSession session;
     private final long limit;
+    private final ReadReservation reservation;
+    private final int chunk;
 
     private final byte[] header = new byte[MAX_HEADER];
     private State state = State.FORWARDING;
@@ -78,6 +100,16 @@ final class MessageSizeGuard implements ReadHandler {
     private long messageBytes;
     private long discardBudget;
     private boolean inClientClose;
+    /** The current binary message is discarded unread: the memory budget could not hold it. */
+    private boolean skipping;
+    /** The frame whose payload is being read: a data frame (binary or continuation), its FIN bit, its opcode. */
+    private boolean dataFrame;
+    private boolean frameFin;
+    private int frameOpcode;
+    /** Whether Tyrus has been given the first fragment of the current frame. */
+    private boolean frameStarted;
+    /** Payload bytes still to come in the fragment Tyrus is being given. */
+    private long chunkLeft;
 
     /**
      * @param delegate   Tyrus' read handler
@@ -85,23 +117,42 @@ final class MessageSizeGuard implements ReadHandler {
      * @param writer     the connection's writer, whose TCP close is held while discarding
      * @param session    the engine's session of this connection, or {@literal null}
      * @param limit      the largest binary message, in bytes (the engine's frame limit)
+     * @param budget     the server's memory budget, which messages are read under
      */
     MessageSizeGuard(ReadHandler delegate, Connection connection, LingeringCloseWriter writer, StreamSession session,
-                     long limit) {
+                     long limit, MemoryBudget budget) {
+        this(delegate, connection, writer, session, limit, budget, CHUNK);
+    }
+
+    /** As above, with the largest frame Tyrus is handed (tests use small ones). */
+    MessageSizeGuard(ReadHandler delegate, Connection connection, LingeringCloseWriter writer, StreamSession session,
+                     long limit, MemoryBudget budget, int chunk) {
         this.delegate = delegate;
         this.connection = connection;
         this.writer = writer;
         this.session = session;
         this.limit = limit;
+        this.reservation = new ReadReservation(budget);
+        this.chunk = chunk;
     }
 
     /**
      * @param limit the frame limit
-     * @return the incoming buffer Tyrus needs: one whole frame of the limit and its header,
-     *         since the guard hands on one frame per call
+     * @return the incoming buffer Tyrus needs: one frame of at most {@link #CHUNK} bytes and its
+     *         header, since the guard hands on one frame per call and fragments larger ones
      */
     static int tyrusBufferSize(long limit) {
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(limit, MAX_CONTROL_PAYLOAD) + MAX_HEADER);
+        return (int) (Math.max(Math.min(limit, CHUNK), MAX_CONTROL_PAYLOAD) + MAX_HEADER);
+    }
+
+    /** The connection ended, however: what the guard reserved goes back to the budget. */
+    void connectionClosed() {
+        reservation.close();
+    }
+
+    /** @return the bytes this connection holds in the memory budget for its read path */
+    long reservedBytes() {
+        return reservation.held();
     }
 
     @Override
@@ -116,17 +167,34 @@ final class MessageSizeGuard implements ReadHandler {
     private void forward(ByteBuffer data) {
         int pos = data.position();
         int end = data.limit();
-        // what Tyrus gets: the same frames, unmasked, one frame per call, so Tyrus never holds
-        // more than one frame (its buffer is sized for one frame of the limit); a header split
+        // what Tyrus gets: the same frames, unmasked, one frame per call, large ones as fragments of
+        // at most `chunk` bytes, so Tyrus' buffer never holds more than one fragment; a header split
         // across reads is held back until whole, so it can be rewritten without its masking key
-        ByteBuffer out = ByteBuffer.allocate(end - pos + MAX_HEADER);
+        int length = end - pos;
+        ByteBuffer out = ByteBuffer.allocate(length + MAX_HEADER * (length / chunk + 2));
         while (pos < end) {
             if (payloadLeft > 0) {
-                int step = (int) Math.min(payloadLeft, end - pos);
+                if (dataFrame && skipping) {
+                    int step = (int) Math.min(payloadLeft, end - pos);
+                    payloadLeft -= step;
+                    pos += step;
+                    if (payloadLeft == 0) {
+                        frameEnded();
+                    }
+                    continue;
+                }
+                if (chunkLeft == 0) {
+                    startChunk(out);
+                }
+                int step = (int) Math.min(chunkLeft, end - pos);
                 copyUnmasked(data, pos, step, out);
                 payloadLeft -= step;
+                chunkLeft -= step;
                 pos += step;
-                if (payloadLeft == 0) {
+                if (chunkLeft == 0) {
+                    if (payloadLeft == 0) {
+                        frameEnded();
+                    }
                     out = handOn(out);
                 }
                 continue;
@@ -146,25 +214,80 @@ final class MessageSizeGuard implements ReadHandler {
                 return;
             }
             int opcode = header[0] & 0x0F;
-            if (opcode == OPCODE_TEXT || (opcode == OPCODE_BINARY || opcode == OPCODE_CONTINUATION) && !admit(opcode, payload)) {
+            boolean fin = (header[0] & 0x80) != 0;
+            boolean binary = opcode == OPCODE_BINARY || opcode == OPCODE_CONTINUATION;
+            if (opcode == OPCODE_TEXT || binary && !admit(opcode, payload)) {
                 handOn(out);
                 refuse(opcode == OPCODE_TEXT, payload);
                 discard(data, pos);
                 return;
             }
+            if (opcode == OPCODE_BINARY) {
+                // a message starts: its bytes are reserved before Tyrus buffers any of them
+                skipping = !reservation.tryReserve(fin ? payload : limit);
+            }
+            dataFrame = binary;
+            frameFin = fin;
+            frameOpcode = opcode;
+            frameStarted = false;
             masked = true;
             int keyAt = needed - 4;
-            out.put(header[0]).put((byte) (header[1] & 0x7F)).put(header, 2, keyAt - 2);
             int key = ((header[keyAt] & 0xFF)) | ((header[keyAt + 1] & 0xFF) << 8)
                     | ((header[keyAt + 2] & 0xFF) << 16) | ((header[keyAt + 3] & 0xFF) << 24);
             maskWord = (key & 0xFFFFFFFFL) | ((long) key << 32);
             maskPhase = 0;
             payloadLeft = payload;
+            chunkLeft = 0;
+            if (binary && skipping) {
+                if (fin && session != null) {
+                    session.onFrameSkipped(messageBytes); // answered as dropped; its bytes are never read
+                }
+                if (payload == 0) {
+                    frameEnded();
+                }
+                continue;
+            }
+            startChunk(out);
             if (payload == 0) {
+                frameEnded();
                 out = handOn(out);
             }
         }
         handOn(out);
+    }
+
+    /** Writes the header of the next fragment Tyrus gets of the current frame: at most {@code chunk} bytes of it. */
+    private void startChunk(ByteBuffer out) {
+        long length = dataFrame ? Math.min(chunk, payloadLeft) : payloadLeft;
+        boolean last = length == payloadLeft;
+        int opcode = frameStarted ? OPCODE_CONTINUATION : frameOpcode;
+        out.put((byte) ((frameFin && last ? 0x80 : 0) | opcode));
+        if (length < 126) {
+            out.put((byte) length);
+        } else if (length <= 0xFFFF) {
+            out.put((byte) 126).putShort((short) length);
+        } else {
+            out.put((byte) 127).putLong(length);
+        }
+        frameStarted = true;
+        chunkLeft = length;
+    }
+
+    /**
+     * The current frame's payload is all read, about to be handed to Tyrus. At the end of a message
+     * its reservation goes back right before Tyrus gets the last bytes: in that call Tyrus joins
+     * the fragments into the array the endpoint hands the engine, which reserves that copy itself.
+     * Holding both reservations at that instant would double-count one message, and with the
+     * budget full of messages being read the engine could take no frame at all (a 64-session flood
+     * got 4 results in 20 s that way); the fragments left behind are garbage by then.
+     */
+    private void frameEnded() {
+        if (dataFrame && frameFin) {
+            if (!skipping) {
+                reservation.releaseAll();
+            }
+            skipping = false;
+        }
     }
 
     /** @return why this complete header breaks RFC 6455, or {@literal null} when it does not */
@@ -237,6 +360,7 @@ final class MessageSizeGuard implements ReadHandler {
     }
 
     private void refuse(boolean text, long payload) {
+        reservation.releaseAll(); // what Tyrus holds of the message goes with the session, which now ends
         enterDiscarding(payload);
         if (session == null) {
             connection.close(text ? new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "invalid_message")
@@ -249,6 +373,7 @@ final class MessageSizeGuard implements ReadHandler {
     }
 
     private void protocolViolation(String reason, long payload) {
+        reservation.releaseAll();
         enterDiscarding(payload);
         if (session == null) {
             connection.close(new CloseReason(CloseReason.CloseCodes.PROTOCOL_ERROR, reason));

@@ -1,5 +1,6 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.core.MemoryBudget;
 import io.streaminfer.core.SessionStats;
 import io.streaminfer.core.StreamSession;
 import jakarta.websocket.CloseReason;
@@ -22,7 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MessageSizeGuardTest {
 
     private static final int LIMIT = 1000;
+    /** Small fragments for Tyrus, so the tests see frames cut up. */
+    private static final int CHUNK = 100;
 
+    private final MemoryBudget budget = new MemoryBudget(10 * LIMIT);
+    /** What the budget held each time Tyrus was handed bytes. */
+    private final List<Long> heldWhenForwarded = new ArrayList<>();
     private final ByteArrayOutputStream forwarded = new ByteArrayOutputStream();
     private final List<Integer> forwardedCalls = new ArrayList<>();
     private final List<String> engineCalls = new ArrayList<>();
@@ -120,10 +126,15 @@ class MessageSizeGuardTest {
     private final MessageSizeGuard guard = guard(session);
 
     private MessageSizeGuard guard(StreamSession engineSession) {
+        return guard(engineSession, LIMIT);
+    }
+
+    private MessageSizeGuard guard(StreamSession engineSession, int chunk) {
         return new MessageSizeGuard(data -> {
             forwardedCalls.add(data.remaining());
+            heldWhenForwarded.add(budget.used());
             forwarded.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
-        }, connection, writer, engineSession, LIMIT);
+        }, connection, writer, engineSession, LIMIT, budget, chunk);
     }
 
     /** A masked client frame: the mask is zero so the payload reads as is. */
@@ -358,9 +369,171 @@ class MessageSizeGuardTest {
     }
 
     @Test
-    @DisplayName("Tyrus' buffer holds one frame of the limit and its longest header")
-    void tyrusBufferFitsOneFrame() {
-        assertThat(MessageSizeGuard.tyrusBufferSize(5 * 1024 * 1024)).isEqualTo(5 * 1024 * 1024 + 14);
+    @DisplayName("Tyrus' buffer holds one fragment of at most 64 KiB and its longest header")
+    void tyrusBufferFitsOneFragment() {
+        assertThat(MessageSizeGuard.tyrusBufferSize(5 * 1024 * 1024)).isEqualTo(64 * 1024 + 14);
+        assertThat(MessageSizeGuard.tyrusBufferSize(1000)).isEqualTo(1000 + 14);
         assertThat(MessageSizeGuard.tyrusBufferSize(10)).isEqualTo(125 + 14);
+    }
+
+    /** The payloads of the messages in a stream of unmasked frames, fragments joined; control frames left out. */
+    private static List<byte[]> messages(byte[] stream, int largestFrame) {
+        List<byte[]> messages = new ArrayList<>();
+        ByteArrayOutputStream message = new ByteArrayOutputStream();
+        int pos = 0;
+        while (pos < stream.length) {
+            int lengthCode = stream[pos + 1] & 0x7F;
+            assertThat(stream[pos + 1] & 0x80).as("Tyrus gets unmasked frames").isZero();
+            int extra = lengthCode == 126 ? 2 : lengthCode == 127 ? 8 : 0;
+            long length = lengthCode < 126 ? lengthCode : 0;
+            for (int i = 0; i < extra; i++) {
+                length = (length << 8) | (stream[pos + 2 + i] & 0xFF);
+            }
+            assertThat(length).as("no frame Tyrus gets is larger than a fragment").isLessThanOrEqualTo(largestFrame);
+            int opcode = stream[pos] & 0x0F;
+            int start = pos + 2 + extra;
+            if (opcode == 0x2 || opcode == 0x0) {
+                message.write(stream, start, (int) length);
+                if ((stream[pos] & 0x80) != 0) {
+                    messages.add(message.toByteArray());
+                    message.reset();
+                }
+            }
+            pos = start + (int) length;
+        }
+        return messages;
+    }
+
+    private static byte[] randomPayload(int length, long seed) {
+        byte[] payload = new byte[length];
+        new java.util.Random(seed).nextBytes(payload);
+        return payload;
+    }
+
+    @org.junit.jupiter.api.Nested
+    @DisplayName("memory budget")
+    class Budget {
+
+        @Test
+        @DisplayName("large frames reach Tyrus as fragments of at most the chunk size, the same bytes in the same order, whatever the reads")
+        void largeFramesAreFragmented() {
+            byte[][] payloads = {randomPayload(LIMIT, 1), randomPayload(250, 2), randomPayload(100, 3), randomPayload(99, 4),
+                    randomPayload(0, 5)};
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            for (byte[] payload : payloads) {
+                stream.writeBytes(maskedFrame(0x82, payload, new byte[] {1, 2, 3, 4}));
+            }
+            stream.writeBytes(maskedFrame(0x02, payloads[1], new byte[] {5, 6, 7, 8})); // a client's own fragments
+            stream.writeBytes(maskedFrame(0x89, new byte[3], new byte[] {9, 9, 9, 9}));
+            byte[] tail = randomPayload(LIMIT - 250, 6);
+            stream.writeBytes(maskedFrame(0x80, tail, new byte[] {7, 7, 7, 7}));
+            byte[] bytes = stream.toByteArray();
+            for (int read : new int[] {bytes.length, 1, 7, 64, 333}) {
+                forwarded.reset();
+                MessageSizeGuard fresh = guard(session, CHUNK);
+                for (int i = 0; i < bytes.length; i += read) {
+                    fresh.handle(ByteBuffer.wrap(bytes, i, Math.min(read, bytes.length - i)));
+                }
+
+                List<byte[]> messages = messages(forwarded.toByteArray(), CHUNK);
+                assertThat(messages.size()).as("reads of %d bytes", read).isEqualTo(6);
+                for (int i = 0; i < payloads.length; i++) {
+                    assertThat(messages.get(i)).isEqualTo(payloads[i]);
+                }
+                assertThat(messages.get(5)).isEqualTo(concat(payloads[1], tail));
+                assertThat(fresh.reservedBytes()).isZero();
+                assertThat(budget.used()).isZero();
+            }
+            assertThat(engineCalls).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a frame's declared size is reserved before Tyrus gets any of it, and handed over to the engine's copy with the last bytes")
+        void reservedWhileTyrusBuffers() {
+            byte[] frame = frame(0x82, 700, 700);
+            guard.handle(ByteBuffer.wrap(frame, 0, 300));
+            assertThat(budget.used()).isEqualTo(700);
+            guard.handle(ByteBuffer.wrap(frame, 300, frame.length - 300));
+
+            assertThat(heldWhenForwarded).containsExactly(700L, 0L);
+            assertThat(budget.used()).isZero();
+        }
+
+        @Test
+        @DisplayName("a message sent in fragments reserves the frame limit from its first fragment to its last")
+        void fragmentedMessageReservesTheLimit() {
+            guard.handle(ByteBuffer.wrap(concat(frame(0x02, 300, 300), frame(0x89, 0, 0), frame(0x00, 300, 300))));
+            assertThat(budget.used()).isEqualTo(LIMIT);
+
+            guard.handle(ByteBuffer.wrap(frame(0x80, 10, 10)));
+
+            assertThat(heldWhenForwarded).containsExactly((long) LIMIT, (long) LIMIT, (long) LIMIT, 0L);
+            assertThat(budget.used()).isZero();
+        }
+
+        @Test
+        @DisplayName("a message the budget cannot hold is discarded unread and answered as dropped; the stream goes on")
+        void messagePastTheBudgetIsSkipped() {
+            assertThat(budget.tryReserve(budget.limit() - 500)).isTrue(); // frames the engine holds
+            byte[] small = frame(0x82, 400, 400);
+            byte[] large = frame(0x82, 800, 800);
+
+            guard.handle(ByteBuffer.wrap(concat(small, large, small)));
+
+            assertThat(engineCalls).containsExactly("skipped 800");
+            assertThat(forwarded.toByteArray()).isEqualTo(unmasked(concat(small, small)));
+            assertThat(budget.used()).isEqualTo(budget.limit() - 500);
+        }
+
+        @Test
+        @DisplayName("a skipped message sent in fragments is answered at its last fragment; pings between its fragments still reach Tyrus")
+        void skippedFragmentedMessage() {
+            assertThat(budget.tryReserve(budget.limit() - LIMIT + 1)).isTrue();
+            byte[] ping = frame(0x89, 3, 3);
+
+            guard.handle(ByteBuffer.wrap(concat(frame(0x02, 300, 300), ping, frame(0x00, 300, 300))));
+            assertThat(engineCalls).isEmpty();
+            guard.handle(ByteBuffer.wrap(concat(frame(0x80, 200, 200), frame(0x82, 5, 5))));
+
+            assertThat(engineCalls).containsExactly("skipped 800");
+            assertThat(forwarded.toByteArray()).isEqualTo(unmasked(concat(ping, frame(0x82, 5, 5))));
+            assertThat(budget.used()).isEqualTo(budget.limit() - LIMIT + 1);
+        }
+
+        @Test
+        @DisplayName("a skipped message that passes the frame limit is refused as too large")
+        void skippedMessagePastTheLimit() {
+            assertThat(budget.tryReserve(budget.limit())).isTrue();
+
+            guard.handle(ByteBuffer.wrap(concat(frame(0x02, 600, 600), frame(0x00, 600, 600))));
+
+            assertThat(engineCalls).containsExactly("too large 1200");
+        }
+
+        @Test
+        @DisplayName("the reservation goes back when a message is refused, breaks the protocol, or its connection closes")
+        void releasedOnEveryEnd() {
+            guard.handle(ByteBuffer.wrap(concat(frame(0x02, 600, 600), frame(0x00, 600, 10))));
+            assertThat(engineCalls).containsExactly("too large 1200");
+            assertThat(budget.used()).isZero();
+
+            MessageSizeGuard violated = guard(session);
+            violated.handle(ByteBuffer.wrap(concat(frame(0x02, 300, 300), frame(0x82, 10, 10))));
+            assertThat(engineCalls).contains("violation: new message inside a fragmented message");
+            assertThat(budget.used()).isZero();
+
+            MessageSizeGuard text = guard(session);
+            text.handle(ByteBuffer.wrap(concat(frame(0x02, 300, 300), frame(0x81, 10, 10))));
+            assertThat(budget.used()).isZero();
+
+            MessageSizeGuard cut = guard(session);
+            cut.handle(ByteBuffer.wrap(frame(0x82, 900, 450), 0, 400));
+            assertThat(budget.used()).isEqualTo(900);
+            cut.connectionClosed();
+            assertThat(budget.used()).isZero();
+            cut.handle(ByteBuffer.wrap(frame(0x82, 900, 450), 400, 56));
+            cut.handle(ByteBuffer.wrap(frame(0x82, 500, 500)));
+            assertThat(budget.used()).as("nothing is reserved after the close").isZero();
+        }
     }
 }

@@ -41,7 +41,7 @@ final class MicrometerStreamListener implements StreamListener {
         pipelineIds.forEach(this::meters); // every pipeline shows up, at zero, from the start
     }
 
-    /** Registers the worker pool gauges of the engine. */
+    /** Registers the worker pool and memory budget gauges of the engine. */
     void bindEngine(StreamEngine engine) {
         io.micrometer.core.instrument.FunctionCounter.builder("stream.log.events.dropped", engine,
                         e -> NonBlockingAppender.dropped())
@@ -53,6 +53,12 @@ final class MicrometerStreamListener implements StreamListener {
                 .description("Sessions waiting for a free worker").register(registry);
         Gauge.builder("stream.workers.stuck", engine, StreamEngine::stuckWorkers)
                 .description("Workers still held by a pipeline that timed out").register(registry);
+        Gauge.builder("stream.memory.budget.used", engine, e -> e.memoryBudget().used())
+                .description("Bytes of frames held across sessions: being read by the transport, waiting, or in a pipeline")
+                .baseUnit("bytes").register(registry);
+        Gauge.builder("stream.memory.budget.limit", engine, e -> e.memoryBudget().limit())
+                .description("The most bytes of frames held at once (STREAM_MEMORY_BUDGET_MB)")
+                .baseUnit("bytes").register(registry);
     }
 
     private PipelineMeters meters(String pipelineId) {

@@ -34,6 +34,25 @@ final class PrometheusText {
         return value;
     }
 
+    /**
+     * @param seriesPrefix the start of the series' names and labels, e.g. {@code jvm_memory_used_bytes{area="heap"}
+     * @return the sum of the samples whose series starts so
+     */
+    double sum(String seriesPrefix) {
+        double sum = 0;
+        boolean any = false;
+        for (Map.Entry<String, Double> sample : samples.entrySet()) {
+            if (sample.getKey().startsWith(seriesPrefix)) {
+                sum += sample.getValue();
+                any = true;
+            }
+        }
+        if (!any) {
+            throw new AssertionError("no sample starts with " + seriesPrefix);
+        }
+        return sum;
+    }
+
     boolean has(String series) {
         return samples.containsKey(series);
     }

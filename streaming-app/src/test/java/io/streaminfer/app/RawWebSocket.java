@@ -81,6 +81,14 @@ final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
+    /** Writes each part as it is, without joining them first: for a large payload sent many times from one array. */
+    void writeEach(byte[]... parts) throws IOException {
+        for (byte[] part : parts) {
+            out.write(part);
+        }
+        out.flush();
+    }
+
     /** The status line and headers (names in lower case); the body is left unread. */
     Response readResponseHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
