@@ -55,6 +55,12 @@ final class ManagementServer implements AutoCloseable {
     static final int MAX_CONNECTIONS = 128;
     /** The idle timeout of every connection while the limit is reached. */
     static final Duration IDLE_TIMEOUT_AT_LIMIT = Duration.ofSeconds(1);
+    /**
+     * How long any connection may stay open, busy or not: a probe or a scrape takes milliseconds,
+     * and a client that trickles one byte at a time (never idle for {@link #IDLE_TIMEOUT}) must
+     * not keep its slot. Keep-alive clients simply reconnect.
+     */
+    static final Duration CONNECTION_LIFETIME = Duration.ofSeconds(10);
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     private static final String JSON = "application/json";
@@ -108,6 +114,7 @@ final class ManagementServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(IDLE_TIMEOUT.toMillis());
+        connector.addEventListener(new LifetimeLimit(connector));
         server.addConnector(connector);
         NetworkConnectionLimit limit = new NetworkConnectionLimit(MAX_CONNECTIONS, connector);
         limit.setEndPointIdleTimeout(IDLE_TIMEOUT_AT_LIMIT.toMillis());
@@ -125,6 +132,28 @@ final class ManagementServer implements AutoCloseable {
             throw new IOException("the management listener did not start: " + e.getMessage(), e);
         }
         return new ManagementServer(server, connector);
+    }
+
+    /** Closes every connection {@link #CONNECTION_LIFETIME} after it opened. */
+    private static final class LifetimeLimit implements org.eclipse.jetty.io.Connection.Listener {
+        private final ServerConnector connector;
+
+        LifetimeLimit(ServerConnector connector) {
+            this.connector = connector;
+        }
+
+        @Override
+        public void onOpened(org.eclipse.jetty.io.Connection connection) {
+            org.eclipse.jetty.io.EndPoint endPoint = connection.getEndPoint();
+            org.eclipse.jetty.util.thread.Scheduler.Task deadline = connector.getScheduler().schedule(
+                    endPoint::close, CONNECTION_LIFETIME.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            connection.addEventListener(new org.eclipse.jetty.io.Connection.Listener() {
+                @Override
+                public void onClosed(org.eclipse.jetty.io.Connection closed) {
+                    deadline.cancel();
+                }
+            });
+        }
     }
 
     /** @return the bound port */

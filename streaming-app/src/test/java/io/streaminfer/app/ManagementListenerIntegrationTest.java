@@ -74,6 +74,37 @@ class ManagementListenerIntegrationTest {
     }
 
     @Test
+    @DisplayName("a client that trickles one byte a second (never idle) is cut when its connection's lifetime ends")
+    void tricklingClientIsCut() throws Exception {
+        try (StreamingServer server = TestServers.start(Map.of()); Socket socket = connect(server)) {
+            OutputStream out = socket.getOutputStream();
+            byte[] request = "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".getBytes(StandardCharsets.US_ASCII);
+            long deadline = System.nanoTime() + ManagementServer.CONNECTION_LIFETIME.plusSeconds(20).toNanos(); // failure bound
+            boolean cut = false;
+            for (int i = 0; i < request.length * 100 && !cut; i++) {
+                try {
+                    out.write(request[i % request.length]);
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    cut = true; // the server closed the connection
+                    break;
+                }
+                socket.setSoTimeout(1000); // a byte a second: never idle for the 5 s idle timeout
+                try {
+                    cut = socket.getInputStream().read() < 0;
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing to read yet: keep trickling
+                } catch (java.io.IOException e) {
+                    cut = true;
+                }
+                assertThat(System.nanoTime()).as("the trickling connection is still open").isLessThan(deadline);
+            }
+            assertThat(cut).isTrue();
+            assertThat(get(server, "/health", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     @DisplayName("more idle connections than the listener's limit: probes still get through once idle ones are cut")
     void connectionLimitCutsIdleConnections() throws Exception {
         try (StreamingServer server = TestServers.start(Map.of())) {

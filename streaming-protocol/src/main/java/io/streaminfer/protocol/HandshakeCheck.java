@@ -77,6 +77,12 @@ public final class HandshakeCheck {
     }
 
     private static boolean validTarget(String target) {
+        for (int i = target.indexOf('%'); i >= 0; i = target.indexOf('%', i + 1)) {
+            if (i + 2 >= target.length() || Character.digit(target.charAt(i + 1), 16) < 0
+                    || Character.digit(target.charAt(i + 2), 16) < 0) {
+                return false; // a broken escape: refused the same way on every runtime, whatever parses it later
+            }
+        }
         try {
             java.net.URI.create(target); // what the containers parse later, after the 101 is sent
             return true;
