@@ -12,7 +12,8 @@ import java.nio.file.Path;
 /**
  * Builds the {@link PipelineRegistry} of a server from a pipelines file, or from the built-in
  * default file ({@code default-pipelines.json} in this module: {@code noop}, {@code delay},
- * {@code delay_cpu}, {@code image_stats}, {@code motion}, {@code qr}, {@code qr_motion}).
+ * {@code delay_cpu}, {@code fail}, {@code image_stats}, {@code motion}, {@code qr}, {@code qr_motion},
+ * {@code faces}, {@code ocr}, {@code faces_ocr}).
  */
 public final class Pipelines {
 

@@ -22,6 +22,7 @@ final class StepCatalog {
                 ParamSpec.choice("mode", List.of("sleep", "cpu"), "sleep")),
                 ALWAYS, p -> () -> new DelayStep(Duration.ofMillis(p.integer("ms")),
                         "cpu".equals(p.text("mode")) ? DelayStep.Mode.CPU : DelayStep.Mode.SLEEP)));
+        add(new StepType("fail", List.of(), ALWAYS, p -> FailStep::new));
         add(new StepType("image_stats", List.of(
                 ParamSpec.integer("under_level", 0, 255, 16),
                 ParamSpec.integer("over_level", 0, 255, 239)),

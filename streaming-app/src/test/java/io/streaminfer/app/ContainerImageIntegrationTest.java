@@ -2,10 +2,12 @@ package io.streaminfer.app;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
+import io.streaminfer.tck.KitSettings;
 import io.streaminfer.tck.ProtocolClient;
 import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.tck.ServerUnderTest;
 import io.streaminfer.tck.StreamingProtocolCompatibilityKit;
-import org.junit.jupiter.api.AfterAll;
+import io.streaminfer.tck.Timeouts;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -28,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -36,9 +39,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The repository's Dockerfile, built and run with Testcontainers: the wire protocol kit against
- * the container, its metrics, its health check, and a graceful stop that closes a live session
- * with 1001. No registry is reachable here, so the JRE base image is made locally
- * ({@code docker/local-base/build.sh}, a jlink runtime FROM scratch). The container uses the
+ * the container (one container per settings the kit asks for, configured by environment
+ * variables as operators do), its metrics, its health check, and a graceful stop that closes a
+ * live session with 1001. No registry is reachable here, so the JRE base image is made locally
+ * ({@code docker/local-base/build.sh}, a jlink runtime FROM scratch). The containers use the
  * host's network, so all traffic stays on 127.0.0.1. Skipped, with the reason, where no Docker
  * engine runs; {@code .ci/run} installs and starts one.
  */
@@ -47,42 +51,25 @@ class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
 
     private static final String BASE_IMAGE = "streaminfer/jre-local:17";
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-    private static final ConcurrentLinkedQueue<String> LOGS = new ConcurrentLinkedQueue<>();
-    private static GenericContainer<?> container;
-    private static int port;
-    private static int managementPort;
+    private static ImageFromDockerfile image;
 
     @BeforeAll
-    static void startContainer() throws Exception {
+    static void buildImage() throws Exception {
         Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
                 "no Docker engine is running (apt-get install docker.io, then start dockerd); .ci/run does both");
         Path jar = ROOT.resolve("streaming-app/target/streaming-app.jar");
         Assumptions.assumeTrue(Files.exists(jar), "the app jar is not built: run the package phase first");
         ensureBaseImage();
-        port = freePort();
-        managementPort = freePort();
-        ImageFromDockerfile image = new ImageFromDockerfile("streaminfer/server-it", true)
+        image = new ImageFromDockerfile("streaminfer/server-it", true) // built once, for every container of the class
                 .withFileFromPath("Dockerfile", ROOT.resolve("Dockerfile"))
                 .withFileFromPath("streaming-app/target/streaming-app.jar", jar)
                 .withFileFromPath("streaming-app/target/lib", ROOT.resolve("streaming-app/target/lib"))
                 .withBuildArg("JRE_IMAGE", BASE_IMAGE);
-        container = new GenericContainer<>(image)
-                .withNetworkMode("host")
-                .withEnv("STREAM_HOST", "127.0.0.1")
-                .withEnv("STREAM_PORT", Integer.toString(port))
-                .withEnv("STREAM_MANAGEMENT_PORT", Integer.toString(managementPort))
-                .withEnv("STREAM_MAX_SESSIONS_PER_CLIENT", "64")
-                .withLogConsumer((OutputFrame frame) -> LOGS.add(frame.getUtf8String()))
-                .waitingFor(Wait.forLogMessage(".*\"server_started\".*", 1).withStartupTimeout(Duration.ofSeconds(90)));
-        container.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/ready").statusCode() == 200);
     }
 
-    @AfterAll
-    static void removeContainer() {
-        if (container != null) {
-            container.stop();
-        }
+    @Override
+    protected ServerUnderTest start(KitSettings settings) throws Exception {
+        return ImageServer.start(KitEnvironment.of(settings));
     }
 
     /** Builds the local JRE base image once per machine (a registry would serve eclipse-temurin instead). */
@@ -106,30 +93,20 @@ class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
         }
     }
 
-    private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    @Override
-    protected URI streamUri() {
-        return URI.create("ws://127.0.0.1:" + port + "/ws/video/stream");
-    }
-
     @Test
     @Order(1)
     @DisplayName("the container runs as a non-root user and reports its sessions and frames in /metrics")
     void metricsAndUser() throws Exception {
-        try (ProtocolClient client = ProtocolClient.connect(URI.create(streamUri() + "?pipeline_id=noop"))) {
+        ImageServer server = (ImageServer) server();
+        try (ProtocolClient client = ProtocolClient.connect(URI.create(server.streamUri() + "?pipeline_id=noop"))) {
             client.sendBinary(SampleFrames.coffee());
             assertThat(client.next().has("result")).isTrue();
-            PrometheusText metrics = new PrometheusText(get("/metrics").body());
+            PrometheusText metrics = new PrometheusText(server.get("/metrics").body());
             assertThat(metrics.value("stream_sessions_active{pipeline=\"noop\"}")).isGreaterThanOrEqualTo(1);
             assertThat(metrics.value("stream_frames_processed_total{pipeline=\"noop\"}")).isGreaterThanOrEqualTo(1);
         }
-        assertThat(container.getCurrentContainerInfo().getConfig().getUser()).isEqualTo("10001:10001");
-        assertThat(container.execInContainer("java", "-XshowSettings:properties", "-version").getStderr())
+        assertThat(server.container.getCurrentContainerInfo().getConfig().getUser()).isEqualTo("10001:10001");
+        assertThat(server.container.execInContainer("java", "-XshowSettings:properties", "-version").getStderr())
                 .contains("user.dir = /tmp").doesNotContain("user.name = root");
     }
 
@@ -137,22 +114,84 @@ class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
     @Order(2)
     @DisplayName("Docker's HEALTHCHECK, which runs the app's own health command, reports healthy")
     void healthCheck() {
+        ImageServer server = (ImageServer) server();
         await().atMost(Duration.ofSeconds(60)).until(() -> "healthy".equals(
-                container.getCurrentContainerInfo().getState().getHealth().getStatus()));
+                server.container.getCurrentContainerInfo().getState().getHealth().getStatus()));
     }
 
     @Test
-    @Order(Integer.MAX_VALUE)
+    @Order(3)
     @DisplayName("docker stop sends SIGTERM: a live session is closed with 1001 and the server stops gracefully")
     void gracefulStop() throws Exception {
-        try (ProtocolClient client = ProtocolClient.connect(URI.create(streamUri() + "?pipeline_id=noop"))) {
+        try (ImageServer server = ImageServer.start(Map.of());
+             ProtocolClient client = ProtocolClient.connect(URI.create(server.streamUri() + "?pipeline_id=noop"))) {
             client.sendBinary(SampleFrames.coffee());
             assertThat(client.next().has("result")).isTrue();
 
-            DockerClientFactory.instance().client().stopContainerCmd(container.getContainerId()).withTimeout(15).exec();
+            server.stop(Duration.ofSeconds(10));
 
             assertThat(client.awaitClose()).isEqualTo(1001);
+            assertThat(String.join("", server.logs)).contains("\"server_stopping\"").contains("\"graceful\":true");
         }
-        assertThat(String.join("", LOGS)).contains("\"server_stopping\"").contains("\"graceful\":true");
+    }
+
+    /** One container of the image on the host's network, on free ports, with the given environment. */
+    private static final class ImageServer implements ServerUnderTest {
+
+        private final GenericContainer<?> container;
+        private final ConcurrentLinkedQueue<String> logs = new ConcurrentLinkedQueue<>();
+        private final int port;
+        private final int managementPort;
+        private boolean stopped;
+
+        private ImageServer(Map<String, String> env) throws IOException {
+            this.port = freePort();
+            this.managementPort = freePort();
+            this.container = new GenericContainer<>(image)
+                    .withNetworkMode("host")
+                    .withEnv(env)
+                    .withEnv("STREAM_HOST", "127.0.0.1")
+                    .withEnv("STREAM_PORT", Integer.toString(port))
+                    .withEnv("STREAM_MANAGEMENT_PORT", Integer.toString(managementPort))
+                    // SIGTERM's grace: what the kit stops servers with
+                    .withEnv("STREAM_SHUTDOWN_GRACE_S", Long.toString(Timeouts.STOP_GRACE.toSeconds()))
+                    .withLogConsumer((OutputFrame frame) -> logs.add(frame.getUtf8String()))
+                    .waitingFor(Wait.forLogMessage(".*\"server_started\".*", 1).withStartupTimeout(Duration.ofSeconds(90)));
+        }
+
+        static ImageServer start(Map<String, String> env) throws Exception {
+            ImageServer server = new ImageServer(env);
+            server.container.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/ready").statusCode() == 200);
+            return server;
+        }
+
+        HttpResponse<String> get(String path) throws IOException, InterruptedException {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + managementPort + path)).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+
+        @Override
+        public URI streamUri() {
+            return URI.create("ws://127.0.0.1:" + port + "/ws/video/stream");
+        }
+
+        /** {@code docker stop}: SIGTERM, the app's graceful shutdown with its configured grace, then the kill after ours. */
+        @Override
+        public synchronized void stop(Duration grace) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            int seconds = (int) Math.max(grace.toSeconds(), Timeouts.STOP_GRACE.toSeconds()) + 5;
+            DockerClientFactory.instance().client().stopContainerCmd(container.getContainerId()).withTimeout(seconds).exec();
+            container.stop();
+        }
+
+        @Override
+        public void close() {
+            stop(Timeouts.STOP_GRACE);
+        }
     }
 }

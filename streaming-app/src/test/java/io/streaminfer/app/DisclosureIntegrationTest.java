@@ -1,5 +1,6 @@
 package io.streaminfer.app;
 
+import io.streaminfer.tck.RawWebSocket;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;

@@ -1,5 +1,7 @@
 package io.streaminfer.app;
 
+import io.streaminfer.tck.RawWebSocket;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streaminfer.tck.HostileJpegs;

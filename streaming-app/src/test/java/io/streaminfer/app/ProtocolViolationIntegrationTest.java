@@ -1,5 +1,6 @@
 package io.streaminfer.app;
 
+import io.streaminfer.tck.RawWebSocket;
 import io.streaminfer.tck.SampleFrames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,10 @@
 package io.streaminfer.app;
 
+import io.streaminfer.tck.KitSettings;
+import io.streaminfer.tck.ServerUnderTest;
+
+import java.net.URI;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -45,5 +50,34 @@ public final class TestServers {
 
     public static StreamingServer start() {
         return start(Map.of());
+    }
+
+    /**
+     * Starts the app for the protocol kit: the kit's settings as environment variables
+     * ({@link KitEnvironment}), every other setting at its real default.
+     */
+    public static ServerUnderTest startForKit(ServerSettings.Transport transport, KitSettings settings) {
+        return underTest(startOnDefaults(transport, KitEnvironment.of(settings)));
+    }
+
+    /** The app as the kit sees it; the URI is read once, as a stopping server no longer reports its port. */
+    public static ServerUnderTest underTest(StreamingServer server) {
+        URI streamUri = server.streamUri();
+        return new ServerUnderTest() {
+            @Override
+            public URI streamUri() {
+                return streamUri;
+            }
+
+            @Override
+            public void stop(Duration grace) {
+                server.stop(grace);
+            }
+
+            @Override
+            public void close() {
+                server.close(); // nothing once stopped
+            }
+        };
     }
 }

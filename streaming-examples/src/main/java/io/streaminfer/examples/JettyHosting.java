@@ -1,8 +1,10 @@
 package io.streaminfer.examples;
 
+import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.pipeline.PipelineOptions;
 import io.streaminfer.pipeline.Pipelines;
+import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.websocket.StreamEndpoint;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -31,12 +33,25 @@ public final class JettyHosting implements AutoCloseable {
 
     /**
      * @param port the port, 0 for any
-     * @return the running server
+     * @return the running server, on the engine's defaults, open to everyone
      * @throws Exception when Jetty does not start
      */
     public static JettyHosting start(int port) throws Exception {
+        return start(port, StreamConfig.ofDefaults(), PipelineOptions.ofDefaults(), AccessPolicy.open());
+    }
+
+    /**
+     * @param port      the port, 0 for any
+     * @param config    the engine's settings
+     * @param pipelines the built-in pipelines' options ({@code delay}'s hold time, the pixel limit)
+     * @param access    who may connect (origins, token)
+     * @return the running server
+     * @throws Exception when Jetty does not start
+     */
+    public static JettyHosting start(int port, StreamConfig config, PipelineOptions pipelines, AccessPolicy access)
+            throws Exception {
         // region example
-        StreamEngine engine = StreamEngine.builder(Pipelines.defaults(PipelineOptions.ofDefaults())).build();
+        StreamEngine engine = StreamEngine.builder(Pipelines.defaults(pipelines)).config(config).build();
 
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -54,7 +69,8 @@ public final class JettyHosting implements AutoCloseable {
         JakartaWebSocketServletContainerInitializer.configure(context, (servletContext, container) ->
                 container.addEndpoint(StreamEndpoint.config(engine,     // ws://host:port/ws/video/stream
                         session -> ((InetSocketAddress) ((JakartaWebSocketSession) session).getCoreSession()
-                                .getRemoteAddress()).getAddress().getHostAddress())));   // the client's IP, no port
+                                .getRemoteAddress()).getAddress().getHostAddress(),     // the client's IP, no port
+                        access)));                                      // allowed origins, the token
         server.setHandler(context);
         server.start();
         // endregion
@@ -66,9 +82,20 @@ public final class JettyHosting implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
+    /**
+     * Stops gracefully: frames in flight are answered, every session is closed with 1001 (new
+     * handshakes meanwhile get {@code server_busy} and 1013), then Jetty stops.
+     *
+     * @param grace how long frames in flight may take
+     * @throws Exception when Jetty does not stop
+     */
+    public void stop(Duration grace) throws Exception {
+        engine.shutdown(grace);   // answers frames in flight, closes sessions with 1001
+        server.stop();
+    }
+
     @Override
     public void close() throws Exception {
-        engine.shutdown(Duration.ofSeconds(5));   // answers frames in flight, closes sessions with 1001
-        server.stop();
+        stop(Duration.ofSeconds(5));
     }
 }

@@ -1,8 +1,11 @@
 package io.streaminfer.examples;
 
+import io.streaminfer.pipeline.PipelineOptions;
+import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.tck.HostVariants;
+import io.streaminfer.tck.KitSettings;
+import io.streaminfer.tck.ServerUnderTest;
 import io.streaminfer.tck.StreamingProtocolCompatibilityKit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -10,35 +13,58 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Example 1 runs: the whole wire protocol kit passes against the endpoint hosted in "your" Jetty, next to your servlet. */
+/**
+ * Example 1 runs: the whole wire protocol kit passes against the endpoint hosted in "your" Jetty,
+ * next to your servlet. A bare Jakarta container cannot answer a handshake with a status, so it
+ * refuses after the upgrade ({@link HostVariants#errorsAfterUpgrade()}).
+ */
 class JettyHostingIntegrationTest extends StreamingProtocolCompatibilityKit {
 
-    private static JettyHosting server;
+    @Override
+    protected ServerUnderTest start(KitSettings settings) throws Exception {
+        JettyHosting server = JettyHosting.start(0, settings.stream(),
+                new PipelineOptions(settings.pipelineDelay(), settings.stream().maxFramePixels()),
+                settings.authToken().map(token -> AccessPolicy.of(Set.of(), false, token)).orElse(AccessPolicy.open()));
+        URI streamUri = URI.create("ws://127.0.0.1:" + server.port() + "/ws/video/stream");
+        return new ServerUnderTest() {
+            private boolean stopped;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = JettyHosting.start(0);
-    }
+            @Override
+            public URI streamUri() {
+                return streamUri;
+            }
 
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
+            @Override
+            public synchronized void stop(Duration grace) throws Exception {
+                if (!stopped) {
+                    stopped = true;
+                    server.stop(grace);
+                }
+            }
+
+            @Override
+            public void close() throws Exception {
+                stop(Duration.ofSeconds(5));
+            }
+        };
     }
 
     @Override
-    protected URI streamUri() {
-        return URI.create("ws://127.0.0.1:" + server.port() + "/ws/video/stream");
+    protected HostVariants variants() {
+        return HostVariants.errorsAfterUpgrade();
     }
 
     @Test
     @DisplayName("the application's own servlet still answers next to the endpoint")
     void ownServletAnswers() throws Exception {
-        HttpResponse<String> hello = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hello")).build(),
+        URI hello = URI.create("http://127.0.0.1:" + server().streamUri().getPort() + "/hello");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(hello).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertThat(hello.body()).isEqualTo("hello from my app");
+        assertThat(response.body()).isEqualTo("hello from my app");
     }
 }

@@ -34,11 +34,14 @@ public final class ProtocolClient implements AutoCloseable {
     private final WebSocket webSocket;
     private final BlockingQueue<JsonNode> messages;
     private final CompletableFuture<Integer> closed;
+    private final CompletableFuture<String> closeReason;
 
-    private ProtocolClient(WebSocket webSocket, BlockingQueue<JsonNode> messages, CompletableFuture<Integer> closed) {
+    private ProtocolClient(WebSocket webSocket, BlockingQueue<JsonNode> messages, CompletableFuture<Integer> closed,
+                           CompletableFuture<String> closeReason) {
         this.webSocket = webSocket;
         this.messages = messages;
         this.closed = closed;
+        this.closeReason = closeReason;
     }
 
     /**
@@ -63,6 +66,7 @@ public final class ProtocolClient implements AutoCloseable {
     public static ProtocolClient connect(URI uri, java.util.Map<String, String> headers) throws IOException {
         BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
         CompletableFuture<Integer> closed = new CompletableFuture<>();
+        CompletableFuture<String> closeReason = new CompletableFuture<>();
         WebSocket.Listener listener = new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
 
@@ -90,12 +94,14 @@ public final class ProtocolClient implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                closeReason.complete(reason);
                 closed.complete(statusCode);
                 return null;
             }
 
             @Override
             public void onError(WebSocket ws, Throwable error) {
+                closeReason.complete("");
                 closed.complete(ABNORMAL_CLOSURE);
             }
         };
@@ -105,7 +111,7 @@ public final class ProtocolClient implements AutoCloseable {
             WebSocket webSocket = builder
                     .buildAsync(uri, listener)
                     .get(Timeouts.CONNECT.toMillis(), TimeUnit.MILLISECONDS);
-            return new ProtocolClient(webSocket, messages, closed);
+            return new ProtocolClient(webSocket, messages, closed, closeReason);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
                 throw new IOException("the server refused the handshake with HTTP " + refused.getResponse().statusCode(), refused);
@@ -193,6 +199,15 @@ public final class ProtocolClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
         }
+    }
+
+    /**
+     * @return the reason of the server's close frame, empty when it had none
+     * @throws AssertionError when the connection did not close within {@link Timeouts#CLOSE}
+     */
+    public String awaitCloseReason() {
+        awaitClose();
+        return closeReason.join();
     }
 
     /** @return whether the connection has closed */

@@ -37,6 +37,18 @@ public final class SampleFrames {
         return load("qr_scene.jpg");
     }
 
+    /** @return a 16x16 black JPEG of a few hundred bytes, for floods that should cost the server little */
+    public static byte[] tiny() {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(16, 16, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "jpg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
     /** @return 400 bytes: starts like a JPEG but is cut off (no end-of-image marker) */
     public static byte[] truncated() {
         return load("truncated.jpg");

@@ -1,6 +1,4 @@
-package io.streaminfer.app;
-
-import io.streaminfer.tck.Timeouts;
+package io.streaminfer.tck;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -9,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.URI;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,39 +20,92 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A WebSocket client on a bare socket, for what well-behaved clients cannot send: unmasked or
- * reserved-bit frames, broken handshakes, a frame in the same write as the upgrade request.
- * Reads time out after {@link Timeouts#ANSWER}, which fails the test rather than passing it.
+ * reserved-bit frames, broken handshakes, a frame in the same write as the upgrade request, a
+ * client that never reads. It also reads what a WebSocket library hides: the HTTP status of a
+ * refused handshake, frames after a close frame. Reads time out after {@link Timeouts#ANSWER},
+ * which fails the test rather than passing it. Not thread-safe.
  */
-final class RawWebSocket implements AutoCloseable {
+public final class RawWebSocket implements AutoCloseable {
 
     /** The sample key of RFC 6455 section 1.3. */
-    static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
-    static final int TEXT = 0x1;
-    static final int BINARY = 0x2;
-    static final int CLOSE = 0x8;
+    public static final String KEY = "dGhlIHNhbXBsZSBub25jZQ==";
+    /** The text frame opcode. */
+    public static final int TEXT = 0x1;
+    /** The binary frame opcode. */
+    public static final int BINARY = 0x2;
+    /** The close frame opcode. */
+    public static final int CLOSE = 0x8;
+    /** The first byte of a final binary frame without reserved bits. */
+    public static final int FINAL_BINARY = 0x80 | BINARY;
+    /** The first byte of a final text frame without reserved bits. */
+    public static final int FINAL_TEXT = 0x80 | TEXT;
 
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private final String host;
     private final int port;
 
-    private RawWebSocket(Socket socket, int port) throws IOException {
+    private RawWebSocket(Socket socket, String host, int port) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+        this.host = host;
         this.port = port;
     }
 
-    static RawWebSocket connect(int port) throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) Timeouts.CONNECT.toMillis());
-        socket.setSoTimeout((int) Timeouts.ANSWER.toMillis());
-        return new RawWebSocket(socket, port);
+    /**
+     * Opens a TCP connection to 127.0.0.1; no handshake yet.
+     *
+     * @param port the server's port
+     * @return the connected client
+     * @throws IOException when the connection fails
+     */
+    public static RawWebSocket connect(int port) throws IOException {
+        return connect("127.0.0.1", port, 0);
     }
 
-    /** A valid upgrade request for {@code pathAndQuery}, with extra header lines. */
-    String upgradeRequest(String pathAndQuery, String... extraHeaders) {
-        StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+    /**
+     * Opens a TCP connection to the host and port of a {@code ws://} URI; no handshake yet.
+     *
+     * @param uri the server's stream endpoint (its path and query are not used here)
+     * @return the connected client
+     * @throws IOException when the connection fails
+     */
+    public static RawWebSocket connect(URI uri) throws IOException {
+        return connect(uri.getHost(), uri.getPort(), 0);
+    }
+
+    /**
+     * Opens a TCP connection with a small receive buffer, for a client that stops reading: the
+     * server then finds its writes stuck after a few kilobytes.
+     *
+     * @param uri           the server's stream endpoint
+     * @param receiveBuffer the socket's receive buffer in bytes, set before connecting
+     * @return the connected client
+     * @throws IOException when the connection fails
+     */
+    public static RawWebSocket connect(URI uri, int receiveBuffer) throws IOException {
+        return connect(uri.getHost(), uri.getPort(), receiveBuffer);
+    }
+
+    private static RawWebSocket connect(String host, int port, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress(host, port), (int) Timeouts.CONNECT.toMillis());
+        socket.setSoTimeout((int) Timeouts.ANSWER.toMillis());
+        return new RawWebSocket(socket, host, port);
+    }
+
+    /**
+     * @param pathAndQuery  the request target, like {@code /ws/video/stream?pipeline_id=noop}
+     * @param extraHeaders  whole header lines, like {@code Authorization: Bearer abc}
+     * @return a valid upgrade request, with the extra header lines
+     */
+    public String upgradeRequest(String pathAndQuery, String... extraHeaders) {
+        StringBuilder request = new StringBuilder("GET " + pathAndQuery + " HTTP/1.1\r\nHost: " + host + ":" + port
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + KEY
                 + "\r\nSec-WebSocket-Version: 13\r\n");
         for (String header : extraHeaders) {
@@ -62,9 +114,31 @@ final class RawWebSocket implements AutoCloseable {
         return request.append("\r\n").toString();
     }
 
-    /** Upgrades to the noop pipeline and checks for 101. */
-    RawWebSocket upgrade(String... extraHeaders) throws IOException {
-        write(upgradeRequest("/ws/video/stream?pipeline_id=noop", extraHeaders).getBytes(StandardCharsets.US_ASCII));
+    /**
+     * Upgrades to the noop pipeline at {@code /ws/video/stream}.
+     *
+     * @param extraHeaders whole header lines
+     * @return this client, upgraded
+     * @throws IOException when the server did not answer 101
+     */
+    public RawWebSocket upgrade(String... extraHeaders) throws IOException {
+        return upgradeTo("/ws/video/stream?pipeline_id=noop", extraHeaders);
+    }
+
+    /**
+     * Sends an upgrade request and checks the server answered 101.
+     *
+     * @param pathAndQuery the request target
+     * @param extraHeaders whole header lines
+     * @return this client, upgraded
+     * @throws IOException when the server did not answer 101
+     */
+    public RawWebSocket upgradeTo(String pathAndQuery, String... extraHeaders) throws IOException {
+        return upgradeWith(upgradeRequest(pathAndQuery, extraHeaders));
+    }
+
+    private RawWebSocket upgradeWith(String request) throws IOException {
+        write(request.getBytes(StandardCharsets.US_ASCII));
         Response response = readResponseHead();
         if (response.status() != 101) {
             throw new IOException("not upgraded: " + response.head());
@@ -72,7 +146,13 @@ final class RawWebSocket implements AutoCloseable {
         return this;
     }
 
-    void write(byte[]... parts) throws IOException {
+    /**
+     * Writes bytes as they are, in one write.
+     *
+     * @param parts the bytes, concatenated
+     * @throws IOException when the connection is gone
+     */
+    public void write(byte[]... parts) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             all.writeBytes(part);
@@ -81,16 +161,25 @@ final class RawWebSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** Writes each part as it is, without joining them first: for a large payload sent many times from one array. */
-    void writeEach(byte[]... parts) throws IOException {
+    /**
+     * Writes each part as it is, without joining them first: for a large payload sent many times
+     * from one array.
+     *
+     * @param parts the bytes to write, in order
+     * @throws IOException when the connection is gone
+     */
+    public void writeEach(byte[]... parts) throws IOException {
         for (byte[] part : parts) {
             out.write(part);
         }
         out.flush();
     }
 
-    /** The status line and headers (names in lower case); the body is left unread. */
-    Response readResponseHead() throws IOException {
+    /**
+     * @return the status line and headers (names in lower case); the body is left unread
+     * @throws IOException when the connection ends first, or nothing comes within {@link Timeouts#ANSWER}
+     */
+    public Response readResponseHead() throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -115,8 +204,12 @@ final class RawWebSocket implements AutoCloseable {
         return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, text);
     }
 
-    /** The body of a response: by its Content-Length, its chunks, or else until the server hangs up. */
-    String readBody(Response response) throws IOException {
+    /**
+     * @param response the response whose head was read
+     * @return its body: by its Content-Length, its chunks, or else until the server hangs up
+     * @throws IOException when the connection breaks
+     */
+    public String readBody(Response response) throws IOException {
         String length = response.headers().get("content-length");
         if (length != null) {
             return new String(in.readNBytes(Integer.parseInt(length)), StandardCharsets.ISO_8859_1);
@@ -147,8 +240,11 @@ final class RawWebSocket implements AutoCloseable {
         return line.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** Everything left until the server closes the connection (an error page's body, say). */
-    String readToEnd() throws IOException {
+    /**
+     * @return everything left until the server closes the connection (an error page's body, say)
+     * @throws IOException when the read times out
+     */
+    public String readToEnd() throws IOException {
         ByteArrayOutputStream rest = new ByteArrayOutputStream();
         try {
             in.transferTo(rest);
@@ -158,8 +254,11 @@ final class RawWebSocket implements AutoCloseable {
         return rest.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** The next frame from the server; server frames are never masked. */
-    Frame readFrame() throws IOException {
+    /**
+     * @return the next frame from the server (server frames are never masked)
+     * @throws IOException when the connection ends, or nothing comes within {@link Timeouts#ANSWER}
+     */
+    public Frame readFrame() throws IOException {
         int b0 = readByte();
         int b1 = readByte();
         long length = b1 & 0x7F;
@@ -181,8 +280,11 @@ final class RawWebSocket implements AutoCloseable {
     /**
      * Frames until the server's close frame (included), answering it with our close; then reads
      * until the connection ends and adds whatever else came (nothing, from a correct server).
+     *
+     * @return the frames, the close frame included (the last one, from a correct server)
+     * @throws IOException when a read times out
      */
-    List<Frame> readUntilClosed() throws IOException {
+    public List<Frame> readUntilClosed() throws IOException {
         List<Frame> frames = new ArrayList<>();
         while (true) {
             Frame frame;
@@ -205,8 +307,9 @@ final class RawWebSocket implements AutoCloseable {
      * hangs up.
      *
      * @return frames that came after the server's close frame (none, from a correct server)
+     * @throws IOException when a read times out
      */
-    List<Frame> finishClose() throws IOException {
+    public List<Frame> finishClose() throws IOException {
         List<Frame> frames = new ArrayList<>();
         try {
             write(masked(0x80 | CLOSE, new byte[] {0x03, (byte) 0xE8}));
@@ -226,8 +329,11 @@ final class RawWebSocket implements AutoCloseable {
         return b;
     }
 
-    /** Whether the server has closed the connection: a read sees the end (or a reset) within the timeout. */
-    boolean awaitServerHangUp() throws IOException {
+    /**
+     * @return whether the server has closed the connection: a read sees the end (or a reset) within the timeout
+     * @throws IOException when the read times out
+     */
+    public boolean awaitServerHangUp() throws IOException {
         try {
             while (in.read() >= 0) {
                 // drain whatever was still on the way
@@ -243,20 +349,32 @@ final class RawWebSocket implements AutoCloseable {
         socket.close();
     }
 
-    /** A client frame with a random mask, as RFC 6455 requires. */
-    static byte[] masked(int firstByte, byte[] payload) {
+    /**
+     * @param firstByte FIN, reserved bits and opcode
+     * @param payload   the payload
+     * @return a client frame with a random mask, as RFC 6455 requires
+     */
+    public static byte[] masked(int firstByte, byte[] payload) {
         byte[] key = new byte[4];
         ThreadLocalRandom.current().nextBytes(key);
         return frame(firstByte, payload, key);
     }
 
-    /** A client frame without a mask, which RFC 6455 forbids. */
-    static byte[] unmasked(int firstByte, byte[] payload) {
+    /**
+     * @param firstByte FIN, reserved bits and opcode
+     * @param payload   the payload
+     * @return a client frame without a mask, which RFC 6455 forbids
+     */
+    public static byte[] unmasked(int firstByte, byte[] payload) {
         return frame(firstByte, payload, null);
     }
 
-    /** Only the header of a masked frame declaring {@code length} payload bytes (zero key). */
-    static byte[] maskedHeader(int firstByte, long length) {
+    /**
+     * @param firstByte FIN, reserved bits and opcode
+     * @param length    the payload length it declares
+     * @return only the header of a masked frame (zero key), for a payload sent separately or never
+     */
+    public static byte[] maskedHeader(int firstByte, long length) {
         ByteBuffer header = ByteBuffer.allocate(14);
         header.put((byte) firstByte);
         putLength(header, 0x80, length);
@@ -287,25 +405,40 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
-    /** An HTTP response head. */
-    record Response(int status, Map<String, String> headers, String head) {
+    /**
+     * An HTTP response head.
+     *
+     * @param status  the status code
+     * @param headers header values by lower-case name
+     * @param head    the head as received
+     */
+    public record Response(int status, Map<String, String> headers, String head) {
     }
 
-    /** A frame from the server. */
-    record Frame(int firstByte, byte[] payload) {
-        int opcode() {
+    /**
+     * A frame from the server.
+     *
+     * @param firstByte FIN, reserved bits and opcode
+     * @param payload   the payload
+     */
+    public record Frame(int firstByte, byte[] payload) {
+        /** @return the opcode */
+        public int opcode() {
             return firstByte & 0x0F;
         }
 
-        String text() {
+        /** @return the payload as UTF-8 text */
+        public String text() {
             return new String(payload, StandardCharsets.UTF_8);
         }
 
-        int closeCode() {
+        /** @return the close code of a close frame; 1005 when it has none */
+        public int closeCode() {
             return payload.length < 2 ? 1005 : ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
         }
 
-        String closeReason() {
+        /** @return the reason of a close frame; empty when it has none */
+        public String closeReason() {
             return payload.length <= 2 ? "" : new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
         }
 
