@@ -2,7 +2,7 @@ package io.streaminfer.app;
 
 import java.time.Duration;
 
-/** The WebSocket container that hosts the stream endpoint: Tyrus (the default) or Jetty. */
+/** The WebSocket server that hosts the stream endpoint: Tyrus (the default), Jetty or Netty. */
 interface StreamTransport {
 
     /** @return the bound port */
