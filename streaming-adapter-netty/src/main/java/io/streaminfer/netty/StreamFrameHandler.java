@@ -90,7 +90,11 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** One copy into the engine's array; the reservation is given back once the engine holds the bytes. */
+    /**
+     * One copy into the engine's array. The reservation is handed over as the engine takes the
+     * bytes: given back just before, since the engine reserves the same bytes itself and holding
+     * both would make a nearly full budget drop frames it can hold.
+     */
     private void deliver(ByteBuf message) {
         byte[] data;
         try {
@@ -98,8 +102,8 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
         } finally {
             message.release();
         }
-        connection.session().onBinaryMessage(data);
         connection.releaseMessage();
+        connection.session().onBinaryMessage(data);
     }
 
     private void clientClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
