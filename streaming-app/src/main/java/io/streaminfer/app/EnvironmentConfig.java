@@ -66,7 +66,7 @@ public final class EnvironmentConfig {
         Path pipelines = present("STREAM_PIPELINES") ? Path.of(env.get("STREAM_PIPELINES").trim()) : null;
         long maxPendingBytes = (long) integer("STREAM_MAX_PENDING_KB", 16 * 1024, 1, 4 * 1024 * 1024) * 1024;
         ServerSettings.Transport transport = ServerSettings.Transport.valueOf(
-                oneOf("STREAM_SERVER", "tyrus", List.of("tyrus", "jetty")).toUpperCase(Locale.ROOT));
+                oneOf("STREAM_SERVER", "tyrus", List.of("tyrus", "jetty", "netty")).toUpperCase(Locale.ROOT));
         String streamToken = secret("STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE");
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
                 logFormat, logLevel, pipelines, access(streamToken), maxPendingBytes, transport,

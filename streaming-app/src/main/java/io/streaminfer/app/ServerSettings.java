@@ -55,7 +55,9 @@ public record ServerSettings(String host, int port, String managementHost, int m
         /** Tyrus 2.2 on Grizzly, the default. */
         TYRUS,
         /** Jetty 12 ({@code jetty-ee10-websocket-jakarta-server}). */
-        JETTY
+        JETTY,
+        /** Netty 4.2, driving the engine directly (no Jakarta WebSocket API). */
+        NETTY
     }
 
     /** Validates the values. */

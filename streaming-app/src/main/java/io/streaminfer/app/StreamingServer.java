@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.jetty.JettyStreamingServer;
+import io.streaminfer.netty.NettyStreamingServer;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
@@ -31,7 +32,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The composition root: the built-in pipelines, the engine, metrics, the Tyrus server and the
+ * The composition root: the built-in pipelines, the engine, metrics, the WebSocket server (Tyrus,
+ * Jetty or Netty, {@code STREAM_SERVER}) and the
  * management listener, wired from {@link ServerSettings}. {@link StreamingServerMain} runs
  * one; tests start one on ephemeral ports.
  */
@@ -111,6 +113,16 @@ public final class StreamingServer implements AutoCloseable {
         ServerSettings.Connections connections = settings.connections();
         HttpContent pages = HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
                 Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry())));
+        if (settings.transport() == ServerSettings.Transport.NETTY) {
+            NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine)
+                    .host(settings.host()).port(settings.port()).access(settings.access())
+                    .trustedProxies(connections.proxies()).handshakeTimeout(connections.handshakeTimeout())
+                    .content(pages);
+            if (connections.maxConnections() > 0) {
+                netty.maxConnections(connections.maxConnections());
+            }
+            return netty.start();
+        }
         if (settings.transport() == ServerSettings.Transport.JETTY) {
             JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine)
                     .host(settings.host()).port(settings.port()).access(settings.access())

@@ -46,6 +46,12 @@ class SlowConsumerIntegrationTest {
         assertClosedAsSlowConsumer(ServerSettings.Transport.JETTY, Map.of("STREAM_MAX_PENDING_MESSAGES", "64"), true);
     }
 
+    @Test
+    @DisplayName("on Netty too, a client that never reads is closed with slow_consumer and the bystander is unaffected")
+    void neverReadingClientIsClosedOnNetty() throws Exception {
+        assertClosedAsSlowConsumer(ServerSettings.Transport.NETTY, Map.of("STREAM_MAX_PENDING_MESSAGES", "64"), true);
+    }
+
     private void assertClosedAsSlowConsumer(ServerSettings.Transport transport, Map<String, String> settings,
                                             boolean byMessages) throws Exception {
         try (StreamingServer server = TestServers.start(transport, settings);

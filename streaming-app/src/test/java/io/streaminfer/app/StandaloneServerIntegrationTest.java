@@ -5,10 +5,13 @@ import io.streaminfer.tck.Timeouts;
 import io.streaminfer.protocol.StreamAnswer;
 import io.streaminfer.tyrus.StreamClient;
 import jakarta.websocket.CloseReason.CloseCodes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -23,7 +26,12 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The standalone server over real sockets, driven by the Tyrus client (the JDK client runs the protocol kit). */
+/**
+ * The standalone server over real sockets on each runtime, driven by the Tyrus client (the JDK
+ * client runs the protocol kit).
+ */
+@ParameterizedClass(name = "on {0}")
+@EnumSource(ServerSettings.Transport.class)
 class StandaloneServerIntegrationTest {
 
     private static final int LIMIT = 5 * 1024 * 1024;
@@ -31,13 +39,16 @@ class StandaloneServerIntegrationTest {
     private static StreamingServer server;
     private static StreamClient client;
 
-    @BeforeAll
-    static void start() {
-        server = TestServers.start();
+    @Parameter
+    ServerSettings.Transport runtime;
+
+    @BeforeParameterizedClassInvocation
+    static void start(ServerSettings.Transport runtime) {
+        server = TestServers.start(runtime, Map.of());
         client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void stop() {
         client.close();
         server.close();
@@ -148,7 +159,7 @@ class StandaloneServerIntegrationTest {
     @Test
     @DisplayName("beyond STREAM_MAX_SESSIONS the next client gets server_busy and close 1013")
     void serverBusy() throws Exception {
-        try (StreamingServer small = TestServers.start(Map.of("STREAM_MAX_SESSIONS", "2"));
+        try (StreamingServer small = TestServers.start(runtime, Map.of("STREAM_MAX_SESSIONS", "2"));
              StreamClient smallClient = StreamClient.create(URI.create("ws://127.0.0.1:" + small.port()));
              StreamClient.Stream first = smallClient.open("noop");
              StreamClient.Stream second = smallClient.open("noop")) {

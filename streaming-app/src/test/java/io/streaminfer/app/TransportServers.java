@@ -4,6 +4,7 @@ import io.streaminfer.protocol.TransportServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streaminfer.jetty.JettyStreamingServer;
+import io.streaminfer.netty.NettyStreamingServer;
 import io.streaminfer.core.InferenceResult;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamConfig;
@@ -21,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One runtime (Tyrus or Jetty) around a test engine, built directly rather than through the
+ * One runtime (Tyrus, Jetty or Netty) around a test engine, built directly rather than through the
  * app's environment, so a test can set what the environment does not reach: a small frame limit,
  * a short handshake timeout, a connection cap. The engine has a {@code noop} pipeline and a
  * {@code gate} pipeline that holds each frame until {@link #openGate()}.
@@ -49,7 +50,11 @@ final class TransportServers implements AutoCloseable {
                 .listener(listener)
                 .build();
         listener.bindEngine(engine);
-        this.transport = runtime == ServerSettings.Transport.JETTY ? jetty(options) : tyrus(options);
+        this.transport = switch (runtime) {
+            case JETTY -> jetty(options);
+            case NETTY -> netty(options);
+            case TYRUS -> tyrus(options);
+        };
     }
 
     static TransportServers start(ServerSettings.Transport runtime, long maxFrameBytes) throws IOException {
@@ -70,6 +75,18 @@ final class TransportServers implements AutoCloseable {
             jetty.maxConnections(options.maxConnections);
         }
         return jetty.start();
+    }
+
+    private TransportServer netty(Options options) throws IOException {
+        NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
+                .access(AccessPolicy.open()).content(HttpContent.none());
+        if (options.handshakeTimeout != null) {
+            netty.handshakeTimeout(options.handshakeTimeout);
+        }
+        if (options.maxConnections > 0) {
+            netty.maxConnections(options.maxConnections);
+        }
+        return netty.start();
     }
 
     private TransportServer tyrus(Options options) {

@@ -16,10 +16,12 @@ import java.util.concurrent.CountDownLatch;
  * The transport's own limit: a bare endpoint at the stream path that answers each binary message
  * with a small result-shaped JSON text ({@code {"frame_index":N,"result":{}}}), with no engine,
  * no validation and no pipeline, hosted by Tyrus (Grizzly) or Jetty exactly as the app hosts its
- * endpoint. {@code bench} runs against it unchanged, so the app's figures are ratios to this.
+ * endpoint, or by Netty the way a bare Netty application serves WebSocket
+ * ({@code WebSocketServerProtocolHandler}, epoll where available, answering on the event loop).
+ * {@code bench} runs against it unchanged, so the app's figures are ratios to this.
  *
  * <p>{@code java -cp "streaming-benchmarks/target/classes:streaming-benchmarks/target/lib/*"
- * io.streaminfer.bench.EchoServer tyrus|jetty [port]}
+ * io.streaminfer.bench.EchoServer tyrus|jetty|netty [port]}
  */
 public final class EchoServer {
 
@@ -45,16 +47,22 @@ public final class EchoServer {
     }
 
     /**
-     * @param args {@code tyrus} or {@code jetty}, then optionally the port (default 8090)
+     * @param args {@code tyrus}, {@code jetty} or {@code netty}, then optionally the port (default 8090)
      * @throws Exception when the server cannot start
      */
     public static void main(String[] args) throws Exception {
-        if (args.length < 1 || !(args[0].equals("tyrus") || args[0].equals("jetty"))) {
-            throw new IllegalArgumentException("usage: EchoServer tyrus|jetty [port]");
+        if (args.length < 1 || !(args[0].equals("tyrus") || args[0].equals("jetty") || args[0].equals("netty"))) {
+            throw new IllegalArgumentException("usage: EchoServer tyrus|jetty|netty [port]");
         }
         int port = args.length > 1 ? Integer.parseInt(args[1]) : 8090;
         CountDownLatch stopped = new CountDownLatch(1);
-        if (args[0].equals("tyrus")) {
+        if (args[0].equals("netty")) {
+            NettyEcho netty = NettyEcho.start(port);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                netty.close();
+                stopped.countDown();
+            }));
+        } else if (args[0].equals("tyrus")) {
             org.glassfish.tyrus.server.Server tyrus = new org.glassfish.tyrus.server.Server(
                     "127.0.0.1", port, "/", Map.of(), Echo.class);
             tyrus.start();

@@ -1,0 +1,137 @@
+package io.streaminfer.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.streaminfer.core.MemoryBudget;
+import io.streaminfer.core.StreamSession;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the handlers of one upgraded connection share: its engine session, the bytes of the
+ * message being read that are reserved in the {@link MemoryBudget}, and the state of the close
+ * handshake. Every method runs on the channel's event loop (Netty calls a channel's handlers there,
+ * and {@link NettyOutboundChannel} moves its close onto it), so nothing here needs a lock.
+ */
+final class StreamConnection {
+
+    /** How long our close frame may wait for the client's before the TCP connection is cut. */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** The close code a connection that ended without a close frame reports (RFC 6455 section 7.1.5). */
+    static final int ABNORMAL_CLOSURE = 1006;
+    /** The close code of a close frame without a status (RFC 6455 section 7.1.5). */
+    static final int NO_STATUS = 1005;
+
+    private final Channel channel;
+    private final MemoryBudget budget;
+    private StreamSession session;
+    private long reservedBytes;
+    private boolean skippingMessage;
+    private boolean inputRefused;
+    private boolean closeSent;
+    private int clientCloseCode;
+    private boolean transportClosed;
+
+    StreamConnection(Channel channel, MemoryBudget budget) {
+        this.channel = channel;
+        this.budget = budget;
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    void session(StreamSession session) {
+        this.session = session;
+    }
+
+    StreamSession session() {
+        return session;
+    }
+
+    /**
+     * Reserves the payload of one data frame of the message being read, as its header arrives.
+     *
+     * @return whether the budget holds it
+     */
+    boolean reserve(long bytes) {
+        if (!budget.tryReserve(bytes)) {
+            return false;
+        }
+        reservedBytes += bytes;
+        return true;
+    }
+
+    /** Gives back what the message being read holds: it was handed to the engine, skipped, or the connection ended. */
+    void releaseMessage() {
+        if (reservedBytes > 0) {
+            budget.release(reservedBytes);
+            reservedBytes = 0;
+        }
+    }
+
+    /** The fragments of the current message already read are to be dropped: the budget could not hold the rest. */
+    void skipMessage() {
+        releaseMessage();
+        skippingMessage = true;
+    }
+
+    boolean skippingMessage() {
+        return skippingMessage;
+    }
+
+    void messageSkipped() {
+        skippingMessage = false;
+    }
+
+    /** Nothing the client sends is handed on any more (a refused frame or a protocol violation). */
+    void refuseInput() {
+        inputRefused = true;
+    }
+
+    boolean inputRefused() {
+        return inputRefused;
+    }
+
+    boolean closeSent() {
+        return closeSent;
+    }
+
+    /** Our close frame is being written: nothing follows it, and the client's close frame ends the connection. */
+    void closeQueued() {
+        closeSent = true;
+    }
+
+    /**
+     * Our close frame is written: the connection is closed when the client's close frame comes or
+     * {@link #CLOSE_GRACE} after this, whichever is first. When the client's input is no longer
+     * read as frames, its close frame cannot be seen: the output is shut down so the client reads
+     * our close frame and then the end of the stream.
+     */
+    void closeFrameWritten() {
+        if (inputRefused && channel instanceof DuplexChannel duplex && channel.isActive()) {
+            duplex.shutdownOutput();
+        }
+        ScheduledFuture<?> cut = channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(closed -> cut.cancel(false));
+    }
+
+    /** @param code the status of the client's close frame, {@link #NO_STATUS} when it had none */
+    void clientClosed(int code) {
+        clientCloseCode = code;
+    }
+
+    /** The connection is gone: the budget is given back and the engine told, once. */
+    void transportClosed() {
+        if (transportClosed) {
+            return;
+        }
+        transportClosed = true;
+        releaseMessage();
+        if (session != null) {
+            session.onTransportClosed(clientCloseCode != 0 ? clientCloseCode : ABNORMAL_CLOSURE);
+        }
+    }
+}
