@@ -55,7 +55,7 @@ class NettyHostingIntegrationTest extends StreamingProtocolCompatibilityKit {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         for (int i = 0; i < 2; i++) {
             HttpResponse<String> hello = http.send(
-                    HttpRequest.newBuilder(server().streamUri().resolve("/hello")).build(),
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server().streamUri().getPort() + "/hello")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(hello.body()).isEqualTo("hello from my app");
         }
