@@ -1,0 +1,134 @@
+package io.streaminfer.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streaminfer.tck.ProtocolClient;
+import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.tck.StreamingProtocolCompatibilityKit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Example 1b runs: the whole wire protocol kit passes against the endpoint hosted in "your"
+ * embedded Tomcat, next to your servlet; Tomcat refuses overlapping asynchronous sends on one
+ * session, so a flood that makes dropped notices and results leave back to back shows that the
+ * engine sends one message at a time.
+ */
+class TomcatHostingIntegrationTest extends StreamingProtocolCompatibilityKit {
+
+    private static TomcatHosting server;
+    private static final LogCapture LOGS = new LogCapture();
+
+    @BeforeAll
+    static void start() throws Exception {
+        LOGS.start();
+        server = TomcatHosting.start(0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        LOGS.stop();
+    }
+
+    @Override
+    protected URI streamUri() {
+        return URI.create("ws://127.0.0.1:" + server.port() + "/ws/video/stream");
+    }
+
+    @Test
+    @DisplayName("the application's own servlet still answers next to the endpoint")
+    void ownServletAnswers() throws Exception {
+        HttpResponse<String> hello = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hello")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(hello.body()).isEqualTo("hello from my app");
+    }
+
+    @Test
+    @DisplayName("flooded delay sessions get every frame answered once, results in order, and Tomcat never refuses a send")
+    void floodIsAnsweredWithoutOverlappingSends() throws Exception {
+        int sessions = 4;
+        int framesEach = 300;
+        ExecutorService pool = Executors.newFixedThreadPool(sessions);
+        try {
+            List<CompletableFuture<int[]>> runs = new ArrayList<>();
+            for (int s = 0; s < sessions; s++) {
+                runs.add(CompletableFuture.supplyAsync(() -> flood(framesEach), pool));
+            }
+            int dropped = 0;
+            int results = 0;
+            for (CompletableFuture<int[]> run : runs) {
+                int[] counts = run.get(framesEach * 2L, TimeUnit.SECONDS); // bounds a failure only
+                results += counts[0];
+                dropped += counts[1];
+            }
+            assertThat(results + dropped).isEqualTo(sessions * framesEach);
+            assertThat(dropped).as("dropped notices went out beside results").isPositive();
+            assertThat(results).isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(LOGS.problems()).as("IllegalStateException or failed sends logged").isEmpty();
+    }
+
+    private int[] flood(int frames) {
+        try (ProtocolClient client = connect("delay")) {
+            byte[] jpeg = SampleFrames.coffee();
+            for (int i = 0; i < frames; i++) {
+                client.sendBinary(jpeg);
+            }
+            List<JsonNode> answers = collectAnswers(client, frames);
+            Set<Long> indexes = new HashSet<>();
+            List<Long> resultIndexes = new ArrayList<>();
+            int dropped = 0;
+            for (JsonNode answer : answers) {
+                long index = answer.get("frame_index").asLong();
+                assertThat(indexes.add(index)).as("frame %d answered twice", index).isTrue();
+                if (answer.has("dropped")) {
+                    dropped++;
+                } else {
+                    assertThat(answer.has("result")).as("answer %s", answer).isTrue();
+                    resultIndexes.add(index);
+                }
+            }
+            assertThat(indexes).hasSize(frames);
+            assertThat(resultIndexes).isSorted().contains((long) frames); // the newest frame wins: the last one gets a result
+            return new int[] {resultIndexes.size(), dropped};
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @DisplayName("while the engine drains, Tomcat (no 503 through the Jakarta API) upgrades and answers server_busy, then 1013")
+    void drainingIsServerBusy() throws Exception {
+        try (TomcatHosting draining = TomcatHosting.start(0)) {
+            draining.engine().shutdown(Duration.ZERO);
+            try (ProtocolClient client = ProtocolClient.connect(
+                    URI.create("ws://127.0.0.1:" + draining.port() + "/ws/video/stream?pipeline_id=noop"))) {
+                JsonNode refusal = client.next();
+
+                assertThat(refusal.get("error").asText()).isEqualTo("server_busy");
+                assertThat(client.awaitClose()).isEqualTo(1013);
+            }
+        }
+    }
+}
