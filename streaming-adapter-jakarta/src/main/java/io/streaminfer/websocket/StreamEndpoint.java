@@ -46,6 +46,13 @@ public final class StreamEndpoint extends Endpoint {
     private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".authorized";
     private static final String ADMISSION_KEY = Admission.class.getName();
     private static final String HEADERS_KEY = TrustedProxies.class.getName() + ".headers";
+    private static final String CLIENT_ADDRESS_KEY = ClientAddressFilter.class.getName();
+
+    /**
+     * Reads the client's address that {@link ClientAddressFilter} put in the handshake: for servlet
+     * containers whose Jakarta sessions do not say who the peer is (Tomcat). Compared by identity.
+     */
+    private static final Function<Session, String> FROM_FILTER = session -> "unknown";
 
     private final StreamEngine engine;
     private final JsonMessageCodec codec;
@@ -174,9 +181,27 @@ public final class StreamEndpoint extends Endpoint {
                         if (proxies.any()) {
                             sec.getUserProperties().put(HEADERS_KEY, Map.copyOf(request.getHeaders()));
                         }
+                        if (remoteAddress == FROM_FILTER) { // only then: otherwise a client could name itself
+                            String peer = ClientAddressFilter.peer(request.getHeaders());
+                            if (peer != null) {
+                                sec.getUserProperties().put(CLIENT_ADDRESS_KEY, peer);
+                            }
+                        }
                     }
                 })
                 .build();
+    }
+
+    /**
+     * The client's address as {@link ClientAddressFilter} saw it, for servlet containers whose
+     * Jakarta sessions do not say who the peer is (Tomcat, and so Spring Boot's default server).
+     * Pass it as the {@code remoteAddress} of {@code config(...)} and map the filter to
+     * {@link #PATH}; without the filter every client reads as {@code unknown}.
+     *
+     * @return a {@code remoteAddress} argument for {@code config(...)}, never {@literal null}
+     */
+    public static Function<Session, String> clientAddressFromFilter() {
+        return FROM_FILTER;
     }
 
     private static String first(Map<String, List<String>> parameters, String name) {
@@ -191,7 +216,10 @@ public final class StreamEndpoint extends Endpoint {
         Map<String, Object> properties = config.getUserProperties();
         Object headers = properties.get(HEADERS_KEY);
         @SuppressWarnings("unchecked")
-        String client = proxies.client(remoteAddress.apply(session),
+        String peer = remoteAddress == FROM_FILTER
+                ? (properties.get(CLIENT_ADDRESS_KEY) instanceof String filtered ? filtered : "unknown")
+                : remoteAddress.apply(session);
+        String client = proxies.client(peer,
                 headers instanceof Map<?, ?> map ? (Map<String, List<String>>) map : Map.of());
         JakartaOutboundChannel channel = new JakartaOutboundChannel(session, codec, stalledClose);
         StreamSession stream;

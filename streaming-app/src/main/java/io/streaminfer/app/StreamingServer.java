@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.streaminfer.micrometer.MicrometerStreamListener;
 import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.jetty.JettyStreamingServer;
 import io.streaminfer.netty.NettyStreamingServer;
@@ -72,6 +74,9 @@ public final class StreamingServer implements AutoCloseable {
                 .listener(StreamListener.all(new LoggingStreamListener(), streamMetrics))
                 .build();
         streamMetrics.bindEngine(engine);
+        FunctionCounter.builder("stream.log.events.dropped", engine, e -> NonBlockingAppender.dropped())
+                .description("Log events dropped so that logging never blocks (queue full, or debug under load)")
+                .register(metrics);
     }
 
     private static PipelineRegistry pipelines(ServerSettings settings) {

@@ -57,6 +57,15 @@ class ModuleArchitectureTest {
             .because("the Netty transport drives the core directly: no Jakarta API, no other adapter, not the app");
 
     @ArchTest
+    static final ArchRule METRICS_KNOW_ONLY_THE_CORE = noClasses()
+            .that().resideInAPackage("io.streaminfer.micrometer..")
+            .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT_LIBRARIES)
+            .orShould().dependOnClassesThat().resideInAnyPackage("io.streaminfer.protocol..", "io.streaminfer.websocket..",
+                    "io.streaminfer.tyrus..", "io.streaminfer.jetty..", "io.streaminfer.app..", "io.streaminfer.pipeline..",
+                    "io.streaminfer.core.internal..")
+            .because("the meters are the engine's metrics port bound to Micrometer, shared by the app and the Spring starter");
+
+    @ArchTest
     static final ArchRule ONLY_THE_PROTOCOL_MODULE_USES_JACKSON = noClasses()
             .that().resideInAnyPackage("io.streaminfer.websocket..", "io.streaminfer.tyrus..", "io.streaminfer.jetty..",
                     "io.streaminfer.netty..")

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.streaminfer.jetty.JettyStreamingServer;
 import io.streaminfer.netty.NettyStreamingServer;
+import io.streaminfer.micrometer.MicrometerStreamListener;
 import io.streaminfer.core.InferenceResult;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamConfig;

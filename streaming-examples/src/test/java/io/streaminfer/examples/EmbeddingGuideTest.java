@@ -24,7 +24,7 @@ class EmbeddingGuideTest {
     private static final Pattern JAVA_BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"JettyHosting", "NettyHosting", "LengthPrefixedTcpTransport", "AverageColorStepFactory", "ArrivalOrderPolicy"})
+    @ValueSource(strings = {"JettyHosting", "TomcatHosting", "SpringBootHosting", "NettyHosting", "LengthPrefixedTcpTransport", "AverageColorStepFactory", "ArrivalOrderPolicy"})
     void guideShowsTheExample(String example) throws IOException {
         String source = Files.readString(Path.of("src/main/java/io/streaminfer/examples", example + ".java"));
         int start = source.indexOf("// region example\n");

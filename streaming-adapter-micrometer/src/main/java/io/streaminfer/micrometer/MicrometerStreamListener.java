@@ -1,4 +1,4 @@
-package io.streaminfer.app;
+package io.streaminfer.micrometer;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -19,11 +19,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Binds the engine's metrics port to a Micrometer registry. Meter names are listed in
- * {@code docs/operations.md}. Pipeline tags only ever hold ids of the registry (a session opens
- * only for a known pipeline), and refusals are tagged by reason, so cardinality stays bounded.
+ * Binds the engine's metrics port to a Micrometer registry: the standalone server and the Spring
+ * Boot starter record the same meters (their names are listed in {@code docs/operations.md}).
+ * Pipeline tags only ever hold ids of the registry (a session opens only for a known pipeline),
+ * and refusals are tagged by reason, so cardinality stays bounded.
+ *
+ * <p>Give it to {@link StreamEngine.Builder#listener}, then call {@link #bindEngine} with the
+ * built engine for its worker gauges. Thread-safe, as the port requires.
  */
-final class MicrometerStreamListener implements StreamListener {
+public final class MicrometerStreamListener implements StreamListener {
 
     private final MeterRegistry registry;
     private final Map<String, PipelineMeters> pipelines = new ConcurrentHashMap<>();
@@ -31,7 +35,11 @@ final class MicrometerStreamListener implements StreamListener {
     private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
     private final DistributionSummary frameSize;
 
-    MicrometerStreamListener(MeterRegistry registry, Collection<String> pipelineIds) {
+    /**
+     * @param registry    where the meters go
+     * @param pipelineIds the pipelines offered: each gets its meters, at zero, from the start
+     */
+    public MicrometerStreamListener(MeterRegistry registry, Collection<String> pipelineIds) {
         this.registry = registry;
         this.frameSize = DistributionSummary.builder("stream.frame.size")
                 .description("Size of received binary messages")
@@ -41,12 +49,12 @@ final class MicrometerStreamListener implements StreamListener {
         pipelineIds.forEach(this::meters); // every pipeline shows up, at zero, from the start
     }
 
-    /** Registers the worker pool and memory budget gauges of the engine. */
-    void bindEngine(StreamEngine engine) {
-        io.micrometer.core.instrument.FunctionCounter.builder("stream.log.events.dropped", engine,
-                        e -> NonBlockingAppender.dropped())
-                .description("Log events dropped so that logging never blocks (queue full, or debug under load)")
-                .register(registry);
+    /**
+     * Registers the worker pool gauges of the engine.
+     *
+     * @param engine the engine this listener was given to
+     */
+    public void bindEngine(StreamEngine engine) {
         Gauge.builder("stream.workers.busy", engine, StreamEngine::busyWorkers)
                 .description("Workers running a pipeline now").register(registry);
         Gauge.builder("stream.workers.queued", engine, StreamEngine::queuedTasks)
