@@ -692,7 +692,7 @@ public abstract class StreamingProtocolCompatibilityKit {
     class ProtocolViolations {
 
         @Test
-        @DisplayName("an unmasked client frame closes the connection with 1002 and the valid frame after it is not answered")
+        @DisplayName("an unmasked client frame closes the connection with 1002")
         void unmaskedFrame() throws IOException {
             assertProtocolError(RawWebSocket.unmasked(RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));
         }
@@ -737,7 +737,10 @@ public abstract class StreamingProtocolCompatibilityKit {
                 client.write(frame);
                 assertThat(JSON.readTree(client.readFrame().text()).get("frame_index").asLong()).isEqualTo(1);
 
-                client.write(violation, frame);
+                // the violation alone: a host may reset a connection it closes with unread bytes, and a
+                // reset can swallow the close frame (frames sent behind a violation: nothingAfterTheCloseFrame
+                // and the transports' own tests)
+                client.write(violation);
                 List<RawWebSocket.Frame> frames = client.readUntilClosed();
 
                 assertThat(frames).as("frames after the violation").hasSize(1);
