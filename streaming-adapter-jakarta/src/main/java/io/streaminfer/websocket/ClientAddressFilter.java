@@ -23,26 +23,12 @@ import java.util.Map;
  */
 public final class ClientAddressFilter implements Filter {
 
-    /** The handshake header the filter sets and the endpoint reads. */
-    static final String HEADER = "X-Streaminfer-Peer-Address";
+    private static final String HEADER = PeerAddressHeader.NAME;
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         chain.doFilter(request instanceof HttpServletRequest http ? new WithPeer(http) : request, response);
-    }
-
-    /**
-     * @param headers the handshake's headers, by name in any case
-     * @return the address the filter put there, or {@literal null}
-     */
-    static String peer(Map<String, List<String>> headers) {
-        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-            if (HEADER.equalsIgnoreCase(header.getKey()) && !header.getValue().isEmpty()) {
-                return header.getValue().get(0);
-            }
-        }
-        return null;
     }
 
     private static final class WithPeer extends HttpServletRequestWrapper {

@@ -46,7 +46,7 @@ public final class StreamEndpoint extends Endpoint {
     private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".authorized";
     private static final String ADMISSION_KEY = Admission.class.getName();
     private static final String HEADERS_KEY = TrustedProxies.class.getName() + ".headers";
-    private static final String CLIENT_ADDRESS_KEY = ClientAddressFilter.class.getName();
+    private static final String CLIENT_ADDRESS_KEY = PeerAddressHeader.class.getName(); // no servlet class loaded here
 
     /**
      * Reads the client's address that {@link ClientAddressFilter} put in the handshake: for servlet
@@ -182,7 +182,7 @@ public final class StreamEndpoint extends Endpoint {
                             sec.getUserProperties().put(HEADERS_KEY, Map.copyOf(request.getHeaders()));
                         }
                         if (remoteAddress == FROM_FILTER) { // only then: otherwise a client could name itself
-                            String peer = ClientAddressFilter.peer(request.getHeaders());
+                            String peer = PeerAddressHeader.peer(request.getHeaders());
                             if (peer != null) {
                                 sec.getUserProperties().put(CLIENT_ADDRESS_KEY, peer);
                             }

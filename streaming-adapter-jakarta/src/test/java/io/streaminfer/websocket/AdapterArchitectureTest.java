@@ -18,6 +18,14 @@ class AdapterArchitectureTest {
             .because("the wire encoding belongs to the protocol module; the endpoint only moves its messages");
 
     @ArchTest
+    static final ArchRule SERVLET_API_ONLY_IN_THE_FILTER = noClasses()
+            .that().resideInAPackage("io.streaminfer.websocket..")
+            .and().haveNameNotMatching(".*\\.ClientAddressFilter(\\$.*)?")
+            .should().dependOnClassesThat().resideInAPackage("jakarta.servlet..")
+            .orShould().dependOnClassesThat().haveNameMatching(".*\\.ClientAddressFilter(\\$.*)?")
+            .because("the servlet API is optional (provided): Tyrus and Netty hosts have none, and the endpoint must load there");
+
+    @ArchTest
     static final ArchRule NO_CORE_INTERNALS = noClasses()
             .that().resideOutsideOfPackage("io.streaminfer.core..")
             .should().dependOnClassesThat().resideInAPackage("io.streaminfer.core.internal..")

@@ -109,6 +109,16 @@ class HostileInputIntegrationTest {
         }
     }
 
+    @Nested
+    @DisplayName("on Netty")
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class OnNetty extends Cases {
+        OnNetty() {
+            super("netty");
+        }
+    }
+
     /** Measurements of the server process at one moment. */
     record Resources(long threads, long fds, long heapAfterGc, long rss) {
         static Resources of(AppProcess app) throws IOException, InterruptedException {
