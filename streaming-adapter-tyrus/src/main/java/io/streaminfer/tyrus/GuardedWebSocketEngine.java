@@ -58,7 +58,7 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
     public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
         if (HandshakeCheck.isWebSocketUpgrade(request::getHeader)) {
             Optional<HandshakeCheck.Refusal> refusal = engine.isDraining() ? Optional.of(HandshakeCheck.draining())
-                    : HandshakeCheck.check(method(), protocol(), request.getRequestUri(), request::getHeader);
+                    : HandshakeCheck.check(method(), protocol(), target(request), request::getHeader);
             if (refusal.isPresent()) {
                 HandshakeCheck.Refusal refused = refusal.get();
                 response.setStatus(refused.status());
@@ -107,6 +107,12 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
                 return guarded;
             }
         };
+    }
+
+    /** The request target as sent: Tyrus keeps the query apart from the URI. */
+    private static String target(UpgradeRequest request) {
+        String query = request.getQueryString();
+        return query == null || query.isEmpty() ? request.getRequestUri() : request.getRequestUri() + "?" + query;
     }
 
     private static String method() {
