@@ -60,28 +60,10 @@ final class NettyTestServer implements AutoCloseable {
     /** @return this server as the protocol kit drives it */
     ServerUnderTest underTest() {
         URI streamUri = streamUri();
-        return new ServerUnderTest() {
-            private boolean stopped;
-
-            @Override
-            public URI streamUri() {
-                return streamUri;
-            }
-
-            @Override
-            public synchronized void stop(Duration grace) {
-                if (!stopped) {
-                    stopped = true;
-                    server.stop(grace);
-                    engine.close();
-                }
-            }
-
-            @Override
-            public void close() {
-                stop(Duration.ofSeconds(5));
-            }
-        };
+        return ServerUnderTest.of(streamUri, grace -> {
+            server.stop(grace);
+            engine.close();
+        });
     }
 
     /** @return the stream endpoint, without a query */

@@ -31,27 +31,7 @@ class JettyHostingIntegrationTest extends StreamingProtocolCompatibilityKit {
                 new PipelineOptions(settings.pipelineDelay(), settings.stream().maxFramePixels()),
                 settings.authToken().map(token -> AccessPolicy.of(Set.of(), false, token)).orElse(AccessPolicy.open()));
         URI streamUri = URI.create("ws://127.0.0.1:" + server.port() + "/ws/video/stream");
-        return new ServerUnderTest() {
-            private boolean stopped;
-
-            @Override
-            public URI streamUri() {
-                return streamUri;
-            }
-
-            @Override
-            public synchronized void stop(Duration grace) throws Exception {
-                if (!stopped) {
-                    stopped = true;
-                    server.stop(grace);
-                }
-            }
-
-            @Override
-            public void close() throws Exception {
-                stop(Duration.ofSeconds(5));
-            }
-        };
+        return ServerUnderTest.of(streamUri, grace -> server.stop(grace));
     }
 
     @Override

@@ -26,27 +26,7 @@ class NettyHostingIntegrationTest extends StreamingProtocolCompatibilityKit {
                 new PipelineOptions(settings.pipelineDelay(), settings.stream().maxFramePixels()),
                 settings.authToken().map(token -> AccessPolicy.of(Set.of(), false, token)).orElse(AccessPolicy.open()));
         URI streamUri = URI.create("ws://127.0.0.1:" + server.port() + "/ws/video/stream");
-        return new ServerUnderTest() {
-            private boolean stopped;
-
-            @Override
-            public URI streamUri() {
-                return streamUri;
-            }
-
-            @Override
-            public synchronized void stop(Duration grace) {
-                if (!stopped) {
-                    stopped = true;
-                    server.stop(grace);
-                }
-            }
-
-            @Override
-            public void close() {
-                stop(Duration.ofSeconds(5));
-            }
-        };
+        return ServerUnderTest.of(streamUri, grace -> server.stop(grace));
     }
 
     @Test

@@ -58,28 +58,10 @@ class SpringBootHostingIntegrationTest extends StreamingProtocolCompatibilityKit
         settings.authToken().ifPresent(token -> properties.add("streaming.auth-token=" + token));
         SpringBootHosting hosting = SpringBootHosting.start(settings.stream(), 0, List.of(), properties.toArray(String[]::new));
         URI streamUri = streamUri(hosting);
-        return new ServerUnderTest() {
-            private boolean stopped;
-
-            @Override
-            public URI streamUri() {
-                return streamUri;
-            }
-
-            @Override
-            public synchronized void stop(Duration grace) {
-                if (!stopped) {
-                    stopped = true;
-                    hosting.engine().shutdown(grace);   // as the starter does when the context closes, with the kit's grace
-                    hosting.close();
-                }
-            }
-
-            @Override
-            public void close() {
-                stop(Duration.ofSeconds(5));
-            }
-        };
+        return ServerUnderTest.of(streamUri, grace -> {
+            hosting.engine().shutdown(grace);   // as the starter does when the context closes, with the kit's grace
+            hosting.close();
+        });
     }
 
     private static URI streamUri(SpringBootHosting hosting) {

@@ -35,4 +35,46 @@ public interface ServerUnderTest extends AutoCloseable {
      */
     @Override
     void close() throws Exception;
+
+    /** How a host stops its server gracefully (see {@link #stop(Duration)}). */
+    @FunctionalInterface
+    interface Stop {
+        /**
+         * @param grace how long in-flight frames may take
+         * @throws Exception when the server could not be stopped
+         */
+        void stop(Duration grace) throws Exception;
+    }
+
+    /**
+     * The usual shape of a host: a fixed endpoint and a graceful stop, called at most once
+     * ({@link #close()} stops with {@link Timeouts#STOP_GRACE} unless already stopped).
+     *
+     * @param streamUri the stream endpoint, read once at start
+     * @param stop      the host's graceful stop
+     * @return the server as the kit drives it, never {@literal null}
+     */
+    static ServerUnderTest of(URI streamUri, Stop stop) {
+        return new ServerUnderTest() {
+            private boolean stopped;
+
+            @Override
+            public URI streamUri() {
+                return streamUri;
+            }
+
+            @Override
+            public synchronized void stop(Duration grace) throws Exception {
+                if (!stopped) {
+                    stopped = true;
+                    stop.stop(grace);
+                }
+            }
+
+            @Override
+            public void close() throws Exception {
+                stop(Timeouts.STOP_GRACE);
+            }
+        };
+    }
 }
