@@ -694,13 +694,13 @@ public abstract class StreamingProtocolCompatibilityKit {
         @Test
         @DisplayName("an unmasked client frame closes the connection with 1002")
         void unmaskedFrame() throws IOException {
-            assertProtocolError(RawWebSocket.unmasked(RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));
+            assertProtocolError(RawWebSocket.unmasked(RawWebSocket.FINAL_BINARY, VIOLATION_PAYLOAD));
         }
 
         @Test
         @DisplayName("a frame with RSV1 set, no extension being negotiated, closes the connection with 1002")
         void reservedBitWithoutExtension() throws IOException {
-            assertProtocolError(RawWebSocket.masked(0x40 | RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));
+            assertProtocolError(RawWebSocket.masked(0x40 | RawWebSocket.FINAL_BINARY, VIOLATION_PAYLOAD));
         }
 
         @Test
@@ -729,6 +729,12 @@ public abstract class StreamingProtocolCompatibilityKit {
                         .noneMatch(message -> message.path("frame_index").asLong() > 1);
             }
         }
+
+        /**
+         * A few bytes: a host stops reading at the violating header, and closing a connection with the
+         * payload still unread would reset it, which can swallow the close frame on the client's side.
+         */
+        private static final byte[] VIOLATION_PAYLOAD = {1, 2, 3, 4, 5, 6, 7, 8};
 
         private void assertProtocolError(byte[] violation) throws IOException {
             URI uri = server().streamUri();
