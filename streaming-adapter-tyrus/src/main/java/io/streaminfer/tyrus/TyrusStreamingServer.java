@@ -302,10 +302,7 @@ public final class TyrusStreamingServer implements TransportServer {
          * @return this builder
          */
         public Builder handshakeTimeout(Duration timeout) {
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("handshakeTimeout must be positive, got " + timeout);
-            }
-            this.handshakeTimeout = timeout;
+            this.handshakeTimeout = TransportDefaults.checkHandshakeTimeout(timeout);
             return this;
         }
 
@@ -315,10 +312,7 @@ public final class TyrusStreamingServer implements TransportServer {
          * @return this builder
          */
         public Builder maxConnections(int connections) {
-            if (connections < 1) {
-                throw new IllegalArgumentException("maxConnections must be at least 1, got " + connections);
-            }
-            this.maxConnections = connections;
+            this.maxConnections = TransportDefaults.checkMaxConnections(connections);
             return this;
         }
 

@@ -32,4 +32,32 @@ public final class TransportDefaults {
         }
         return FALLBACK_MAX_CONNECTIONS;
     }
+
+    /**
+     * The check every transport's builder applies to its handshake timeout.
+     *
+     * @param timeout how long a connection may take to become a WebSocket
+     * @return the timeout
+     * @throws IllegalArgumentException when it is not positive
+     */
+    public static Duration checkHandshakeTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("handshakeTimeout must be positive, got " + timeout);
+        }
+        return timeout;
+    }
+
+    /**
+     * The check every transport's builder applies to its connection cap.
+     *
+     * @param connections connections open at once
+     * @return the cap
+     * @throws IllegalArgumentException when it is below 1
+     */
+    public static int checkMaxConnections(int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, got " + connections);
+        }
+        return connections;
+    }
 }
