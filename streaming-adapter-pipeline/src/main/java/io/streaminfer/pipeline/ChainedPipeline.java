@@ -15,7 +15,8 @@ import java.util.Map;
  * A pipeline instance for one session: its steps run in order on each frame, which is decoded
  * at most once and only if a step asks for pixels. The result merges the steps:
  * {@code width}, {@code height} (from the header), {@code detections} (all steps', in step
- * order), one object per step, and {@code timings_ms} per step (plus {@code decode}).
+ * order), one object per step, and {@code timings_ms} per step (plus {@code decode}, and the
+ * phases a step reports as {@code <step>.<phase>}, like {@code objects.model}).
  */
 final class ChainedPipeline implements FrameProcessor {
 
@@ -56,6 +57,7 @@ final class ChainedPipeline implements FrameProcessor {
                 stepFields.put(key, output.fields());
             }
             timings.put(key, millis(elapsed));
+            output.phases().forEach((phase, nanos) -> timings.put(key + "." + phase, millis(nanos)));
         }
         if (image.decoded()) {
             timings.put("decode", millis(image.decodeNanos()));

@@ -19,6 +19,8 @@ final class FrameImage {
     private final DecodeLimits limits;
     private LumaImage luma;
     private RgbImage rgb;
+    private ColourImage reduced;
+    private int reducedBy;
     private long decodeNanos;
 
     FrameImage(Frame frame, FrameDecoder decoder) {
@@ -66,6 +68,47 @@ final class FrameImage {
     }
 
     /**
+     * The frame in colour for a model input, decoded once for every step that asks: when a step
+     * needs fewer pixels than the frame has, the JPEG decoder scales the image down while
+     * decoding (DCT scaling: the cost falls with the square of the reduction), else it is the
+     * frame in full. A later request for more pixels decodes again.
+     *
+     * @param reduction how many times smaller the image may be on each side: 1, 2, 4 or 8
+     * @return the pixels, in whatever byte order the decoder gives
+     * @throws PipelineException when the JPEG cannot be decoded
+     */
+    ColourImage colour(int reduction) throws PipelineException {
+        if (!colour) {
+            throw new IllegalStateException("this pipeline decodes in grayscale: the step must declare needsColor()");
+        }
+        if (rgb != null) {
+            return ColourImage.of(rgb);
+        }
+        if (reduced == null || reducedBy > reduction) {
+            ColourImage decoded = timed(() -> ColourDecoding.decode(frame.jpeg(), reduction));
+            boolean full = decoded.width() == width() && decoded.height() == height();
+            if (!full && (decoded.width() != (width() + reduction - 1) / reduction
+                    || decoded.height() != (height() + reduction - 1) / reduction)) {
+                throw new PipelineException("the frame decoded to " + decoded.width() + "x" + decoded.height()
+                        + " at 1/" + reduction + " but its header says " + width() + "x" + height(), "decode", null);
+            }
+            reduced = decoded;
+            reducedBy = full ? 1 : reduction;
+        }
+        return reduced;
+    }
+
+    /** @return the frame's width, from its header */
+    int width() {
+        return frame.info().width();
+    }
+
+    /** @return the frame's height, from its header */
+    int height() {
+        return frame.info().height();
+    }
+
+    /**
      * Checks the limits, runs one decode, adds its time, and turns a decoder's unexpected
      * exception into a frame failure.
      */
@@ -95,7 +138,7 @@ final class FrameImage {
 
     /** @return whether a step asked for pixels */
     boolean decoded() {
-        return luma != null || rgb != null;
+        return luma != null || rgb != null || reduced != null;
     }
 
     /** @return how long decoding took, 0 when it did not happen */

@@ -12,7 +12,7 @@ import java.util.List;
 record ParamSpec(String name, Type type, double min, double max, List<String> allowed, Object fallback) {
 
     /** What kind of value a parameter takes. */
-    enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICES, TEXT, INTEGERS }
+    enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICES, TEXT, TEXTS, INTEGERS }
 
     static ParamSpec integer(String name, long min, long max, long fallback) {
         return new ParamSpec(name, Type.INTEGER, min, max, List.of(), fallback);
@@ -36,6 +36,11 @@ record ParamSpec(String name, Type type, double min, double max, List<String> al
 
     static ParamSpec text(String name, String fallback) {
         return new ParamSpec(name, Type.TEXT, 0, 0, List.of(), fallback);
+    }
+
+    /** A list of non-empty strings, any (checked by the step, e.g. against a model's class names); the default is empty. */
+    static ParamSpec texts(String name) {
+        return new ParamSpec(name, Type.TEXTS, 0, 0, List.of(), List.of());
     }
 
     /** A list of exactly {@code count} whole numbers in a range; the default is all zeros. */
@@ -84,6 +89,19 @@ record ParamSpec(String name, Type type, double min, double max, List<String> al
                     throw bad("a string", value);
                 }
                 return value.asText();
+            }
+            case TEXTS -> {
+                if (!value.isArray() || value.isEmpty()) {
+                    throw bad("a non-empty list of strings", value);
+                }
+                List<String> texts = new ArrayList<>();
+                for (JsonNode item : value) {
+                    if (!item.isTextual() || item.asText().isBlank()) {
+                        throw bad("a non-empty list of strings", value);
+                    }
+                    texts.add(item.asText());
+                }
+                return List.copyOf(texts);
             }
             case INTEGERS -> {
                 int count = Integer.parseInt(allowed.get(0));

@@ -38,9 +38,12 @@ final class StepCatalog {
                 ParamSpec.choices("formats", List.of("qr_code", "data_matrix", "ean_13", "ean_8", "upc_a", "code_128")),
                 ParamSpec.bool("try_harder", true)),
                 ALWAYS, p -> () -> new QrStep(p.list("formats"), p.bool("try_harder"))));
-        add(faces());
+        add(faces(options.models()));
         add(ocr());
-        add(onnx());
+        // objects: 0.5 as Frigate's min_score (a stream answers many frames: a false box on each is noise);
+        // onnx keeps Ultralytics' predict default
+        add(objects("objects", "yolov8n", "min_score", 0.5, options.models()));
+        add(objects("onnx", "", "conf", 0.25, options.models()));
         ExtensionSteps.discover(extensionLoader(), List.copyOf(types.keySet()))
                 .values().forEach(factory -> add(StepType.extension(factory)));
     }
@@ -51,15 +54,61 @@ final class StepCatalog {
         return context != null ? context : StepCatalog.class.getClassLoader();
     }
 
-    private static StepType faces() {
+    /**
+     * {@code faces}: RetinaFace when its model is in the models directory ({@code engine: auto},
+     * the default, unless the step names a {@code cascade}; or {@code retinaface}), else OpenCV's
+     * Haar cascade ({@code engine: haar}).
+     */
+    private static StepType faces(ModelOptions models) {
         List<ParamSpec> params = List.of(
+                ParamSpec.choice("engine", List.of("auto", "retinaface", "haar"), "auto"),
+                ParamSpec.text("model", "retinaface_mnet25"),
+                ParamSpec.number("min_score", 0.0, 1.0, 0.75),
+                ParamSpec.number("nms", 0.0, 1.0, 0.4),
+                ParamSpec.number("landmark_std", 0.0, 10.0, 0.0),
                 ParamSpec.text("cascade", ""),
                 ParamSpec.number("scale_factor", 1.01, 2.0, 1.1),
                 ParamSpec.integer("min_neighbors", 1, 50, 5),
                 ParamSpec.integer("min_size", 8, 4096, 30));
-        return new StepType("faces", params, null, p -> () -> new FacesStep(FacesStep.findCascade(p.text("cascade")).orElseThrow(),
-                p.number("scale_factor"), (int) p.integer("min_neighbors"), (int) p.integer("min_size")))
-                .withAvailability(p -> FacesStep.problem(p.text("cascade")));
+        Function<StepParams, Optional<String>> dnnProblem = p -> loadRetinaFace(p, models).why();
+        Function<StepParams, Boolean> useDnn = p -> switch (p.text("engine")) {
+            case "retinaface" -> true;
+            case "haar" -> false;
+            default -> p.text("cascade").isEmpty() // naming a cascade asks for Haar
+                    && ModelFiles.missing(p.text("model"), ModelFiles.resolve(p.text("model"), models.directory())).isEmpty();
+        };
+        return new StepType("faces", params, null, p -> {
+            if (useDnn.apply(p)) {
+                RetinaFaceDetector detector = loadRetinaFace(p, models).detector();
+                return () -> new RetinaFaceStep(detector, p.number("min_score"), p.number("nms"));
+            }
+            return () -> new FacesStep(FacesStep.findCascade(p.text("cascade")).orElseThrow(),
+                    p.number("scale_factor"), (int) p.integer("min_neighbors"), (int) p.integer("min_size"));
+        }).withAvailability(p -> {
+            ModelFiles.resolve(p.text("model"), models.directory()); // a malformed name is a mistake in the file
+            return useDnn.apply(p) ? dnnProblem.apply(p) : FacesStep.problem(p.text("cascade"));
+        });
+    }
+
+    private record Loaded<T>(T detector, String problem) {
+        Optional<String> why() {
+            return Optional.ofNullable(problem);
+        }
+    }
+
+    private static Loaded<RetinaFaceDetector> loadRetinaFace(StepParams p, ModelOptions models) {
+        String model = p.text("model");
+        Path file = ModelFiles.resolve(model, models.directory());
+        Optional<String> missing = ModelFiles.missing(model, file);
+        if (missing.isPresent()) {
+            return new Loaded<>(null, missing.get());
+        }
+        try {
+            return new Loaded<>(new RetinaFaceDetector(OnnxModel.load(file, models.threads()),
+                    p.number("landmark_std") > 0 ? p.number("landmark_std") : RetinaFaceDetector.landmarkStd(model)), null);
+        } catch (RuntimeException | UnsatisfiedLinkError e) {
+            return new Loaded<>(null, e.getMessage());
+        }
     }
 
     private static StepType ocr() {
@@ -78,16 +127,37 @@ final class StepCatalog {
         }).withAvailability(p -> TesseractPool.problem(p.text("lang")));
     }
 
-    private static StepType onnx() {
+    /**
+     * {@code objects}: a COCO detector by default; {@code onnx}: the same for a user's model, which
+     * it must name (its score parameter kept its first name, {@code conf}, and its default).
+     */
+    private static StepType objects(String name, String defaultModel, String scoreParam, double defaultScore,
+                                    ModelOptions models) {
         List<ParamSpec> params = List.of(
-                ParamSpec.text("model", ""),
+                ParamSpec.text("model", defaultModel),
                 ParamSpec.text("labels", ""),
-                ParamSpec.number("conf", 0.0, 1.0, 0.25),
-                ParamSpec.number("iou", 0.0, 1.0, 0.45));
-        return new StepType("onnx", params, null, p -> () -> new OnnxStep(
-                OnnxDetector.of(Path.of(p.text("model")), p.text("labels").isEmpty() ? null : Path.of(p.text("labels"))),
-                p.number("conf"), p.number("iou")))
-                .withAvailability(p -> OnnxStep.problem(p.text("model"), p.text("labels")));
+                ParamSpec.texts("classes"),
+                ParamSpec.number(scoreParam, 0.0, 1.0, defaultScore),
+                ParamSpec.number("iou", 0.0, 1.0, 0.45),
+                ParamSpec.integer("imgsz", 0, 4096, 0),
+                ParamSpec.integer("max_detections", 1, 1000, 100));
+        Function<StepParams, ObjectsStep.Either> load = p -> {
+            if (p.text("model").isEmpty()) {
+                return ObjectsStep.Either.problem("no model: set the step's 'model' parameter to a model name or an .onnx file");
+            }
+            return ObjectsStep.load(p.text("model"), p.text("labels"), p.integer("imgsz"), p.list("classes"), models);
+        };
+        return new StepType(name, params, null, p -> {
+            YoloDetector detector = load.apply(p).detector();
+            boolean[] allowed = ObjectsStep.allowed(detector, p.list("classes"));
+            return () -> new ObjectsStep(detector, p.number(scoreParam), p.number("iou"), allowed,
+                    (int) p.integer("max_detections"));
+        }).withAvailability(p -> {
+            if (!p.text("model").isEmpty()) {
+                ModelFiles.resolve(p.text("model"), models.directory()); // a malformed name is a mistake in the file
+            }
+            return load.apply(p).why();
+        });
     }
 
     private void add(StepType type) {

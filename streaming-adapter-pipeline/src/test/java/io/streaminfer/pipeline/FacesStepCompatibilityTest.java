@@ -13,6 +13,6 @@ class FacesStepCompatibilityTest extends FrameProcessorCompatibilityKit {
 
     @Override
     protected FrameProcessor newProcessor() {
-        return TestFrames.open("{\"step\": \"faces\"}");
+        return TestFrames.open("{\"step\": \"faces\", \"engine\": \"haar\"}");
     }
 }

@@ -35,7 +35,7 @@ class InferenceStepsTest {
     @DisplayName("faces finds the astronaut's face near x 177, y 66, 95x95")
     void findsTheAstronautsFace() throws Exception {
         assumeFaces();
-        List<Map<?, ?>> faces = QrStepTest.detections(TestFrames.open("{\"step\": \"faces\"}")
+        List<Map<?, ?>> faces = QrStepTest.detections(TestFrames.open("{\"step\": \"faces\", \"engine\": \"haar\"}")
                 .process(TestFrames.frame(SampleFrames.astronaut(), 1)));
 
         assertThat(faces).hasSize(1);
@@ -56,7 +56,7 @@ class InferenceStepsTest {
         large.createGraphics().drawImage(TestFrames.image(SampleFrames.astronaut()), 0, 0, 1280, 1280, null);
         assertThat(FacesStep.workingScale(1280, 1280)).isLessThan(1);
 
-        List<Map<?, ?>> faces = QrStepTest.detections(TestFrames.open("{\"step\": \"faces\"}")
+        List<Map<?, ?>> faces = QrStepTest.detections(TestFrames.open("{\"step\": \"faces\", \"engine\": \"haar\"}")
                 .process(TestFrames.frame(TestFrames.jpeg(large), 1)));
 
         // the best-scored box is the face (the cascade also fires on the enlarged suit's texture, at lower scores)
@@ -71,7 +71,7 @@ class InferenceStepsTest {
     @Test
     void findsNoFaceInCoffee() throws Exception {
         assumeFaces();
-        assertThat(QrStepTest.detections(TestFrames.open("{\"step\": \"faces\"}")
+        assertThat(QrStepTest.detections(TestFrames.open("{\"step\": \"faces\", \"engine\": \"haar\"}")
                 .process(TestFrames.frame(SampleFrames.coffee(), 1)))).isEmpty();
     }
 

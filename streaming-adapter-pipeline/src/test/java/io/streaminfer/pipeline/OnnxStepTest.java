@@ -57,11 +57,11 @@ class OnnxStepTest {
     @Test
     @DisplayName("non-maximum suppression works per class")
     void suppressionIsPerClass() {
-        OnnxDetector.Box a = new OnnxDetector.Box(0, 0, 10, 10, 0, 0.9f);
-        OnnxDetector.Box sameClassOverlap = new OnnxDetector.Box(1, 1, 11, 11, 0, 0.8f);
-        OnnxDetector.Box otherClassOverlap = new OnnxDetector.Box(1, 1, 11, 11, 1, 0.7f);
+        YoloDetector.Box a = new YoloDetector.Box(0, 0, 10, 10, 0, 0.9f);
+        YoloDetector.Box sameClassOverlap = new YoloDetector.Box(1, 1, 11, 11, 0, 0.8f);
+        YoloDetector.Box otherClassOverlap = new YoloDetector.Box(1, 1, 11, 11, 1, 0.7f);
 
-        assertThat(OnnxDetector.nonMaximumSuppression(List.of(sameClassOverlap, a, otherClassOverlap), 0.45f))
+        assertThat(YoloDetector.nonMaximumSuppression(List.of(sameClassOverlap, a, otherClassOverlap), 0.45f))
                 .containsExactly(a, otherClassOverlap);
     }
 

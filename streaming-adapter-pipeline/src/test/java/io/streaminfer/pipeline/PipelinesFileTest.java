@@ -58,7 +58,7 @@ class PipelinesFileTest {
             "{\"p\": {}}|pipeline 'p': \"steps\" must be a non-empty list|missing steps",
             "{\"p\": {\"steps\": []}}|pipeline 'p': \"steps\" must be a non-empty list|empty steps",
             "{\"p\": {\"steps\": [\"qr\"]}}|pipeline 'p', step 1: must be an object with a \"step\" name|step not an object",
-            "{\"p\": {\"steps\": [{\"step\": \"faces2\"}]}}|pipeline 'p', step 1: unknown step 'faces2' (known steps: noop, delay, fail, image_stats, motion, qr, faces, ocr, onnx, dark_pixels)|unknown step",
+            "{\"p\": {\"steps\": [{\"step\": \"faces2\"}]}}|pipeline 'p', step 1: unknown step 'faces2' (known steps: noop, delay, fail, image_stats, motion, qr, faces, ocr, objects, onnx, dark_pixels)|unknown step",
             "{\"p\": {\"steps\": [{\"step\": \"qr\"}, {\"step\": \"motion\", \"min_areaa\": 3}]}}|pipeline 'p', step 2 'motion': unknown parameter 'min_areaa' (known: min_area, threshold, downscale, learning_rate)|unknown parameter",
             "{\"p\": {\"steps\": [{\"step\": \"motion\", \"threshold\": \"high\"}]}}|step 1 'motion': parameter 'threshold' must be a whole number between 1 and 255, got \"high\"|wrong type",
             "{\"p\": {\"steps\": [{\"step\": \"motion\", \"threshold\": 300}]}}|parameter 'threshold' must be a whole number between 1 and 255, got 300|out of range",

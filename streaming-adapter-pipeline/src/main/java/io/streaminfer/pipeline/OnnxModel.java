@@ -1,0 +1,199 @@
+package io.streaminfer.pipeline;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * One model file loaded once per process into one ONNX Runtime session that every session of
+ * every pipeline using it shares (ONNX Runtime sessions may run from several threads). Input
+ * {@code [1, 3, S, S]} float, outputs float with fixed shapes.
+ *
+ * <p>Chosen from measurements (docs/benchmarks.md, "Model threads"): all graph optimisations,
+ * {@link ModelOptions#threads()} intra-op threads that do not spin when idle (a spinning pool
+ * burns the cores the other workers need), and a warm-up run at load so the first frame is not
+ * the slow one. Inputs and outputs live in direct buffers, bound to the run (no copy in, no copy
+ * out), reused through a pool of {@link Slot}s: at most one per concurrent run.
+ */
+final class OnnxModel {
+
+    private static final Map<String, OnnxModel> LOADED = new ConcurrentHashMap<>();
+
+    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final String name;
+    private final OrtSession session;
+    private final String inputName;
+    private final int inputSize;
+    private final Map<String, long[]> outputs = new LinkedHashMap<>();
+    private final Map<String, String> metadata;
+    private final int threads;
+    private final CpuPermits cores;
+    private final ConcurrentLinkedDeque<Slot> idle = new ConcurrentLinkedDeque<>();
+
+    private OnnxModel(Path file, int threads, CpuPermits cores) throws OrtException {
+        this.name = file.getFileName().toString().replaceFirst("\\.onnx$", "");
+        this.threads = threads;
+        this.cores = cores;
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        this.session = environment.createSession(file.toString(), options);
+        Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
+        long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape();
+        if (session.getInputInfo().size() != 1 || shape.length != 4 || shape[0] != 1 || shape[1] != 3
+                || shape[2] != shape[3] || shape[2] <= 0) {
+            session.close();
+            throw new IllegalArgumentException("the model's input must be one [1, 3, S, S] image, got "
+                    + Arrays.toString(shape));
+        }
+        this.inputName = input.getKey();
+        this.inputSize = (int) shape[2];
+        for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
+            long[] dims = ((TensorInfo) output.getValue().getInfo()).getShape();
+            if (Arrays.stream(dims).anyMatch(d -> d <= 0)) {
+                session.close();
+                throw new IllegalArgumentException("the model's output " + output.getKey() + " has no fixed shape ("
+                        + Arrays.toString(dims) + "): export it with a fixed input size");
+            }
+            outputs.put(output.getKey(), dims);
+        }
+        this.metadata = Map.copyOf(session.getMetadata().getCustomMetadata());
+        Slot warmUp = take();
+        try {
+            run(warmUp);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            give(warmUp);
+        }
+    }
+
+    /**
+     * @param file    an .onnx file
+     * @param threads intra-op threads of one run
+     * @return the model, loaded and warmed up on first use, then shared
+     * @throws IllegalStateException with a sentence when ONNX Runtime cannot load it
+     */
+    static OnnxModel load(Path file, int threads) {
+        Path key = file.toAbsolutePath().normalize();
+        return LOADED.computeIfAbsent(key + "#" + threads, k -> {
+            try {
+                return new OnnxModel(key, threads, CpuPermits.machine());
+            } catch (OrtException e) {
+                throw new IllegalStateException("model " + key.getFileName() + " could not be loaded: " + e.getMessage(), e);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("model " + key.getFileName() + " cannot be used: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** @return the file's name without {@code .onnx} */
+    String name() {
+        return name;
+    }
+
+    /** @return the side of the square input */
+    int inputSize() {
+        return inputSize;
+    }
+
+    /** @return the model's custom metadata (Ultralytics writes {@code names}, {@code imgsz}, {@code license}) */
+    Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** @return the output names and shapes, in the model's order */
+    Map<String, long[]> outputs() {
+        return outputs;
+    }
+
+    /** @return intra-op threads of one run */
+    int threads() {
+        return threads;
+    }
+
+    /** @return a slot for one run, reused when one is free */
+    Slot take() throws OrtException {
+        Slot slot = idle.pollFirst();
+        return slot != null ? slot : new Slot();
+    }
+
+    /** Returns a slot after its run's outputs are read. */
+    void give(Slot slot) {
+        idle.offerFirst(slot);
+    }
+
+    /**
+     * Runs the model on the slot's input into its outputs, holding {@link #threads()} cores.
+     *
+     * @throws InterruptedException when the worker is interrupted while waiting for cores
+     */
+    void run(Slot slot) throws OrtException, InterruptedException {
+        try (CpuPermits.Held held = cores.acquire(threads);
+             OrtSession.Result ignored = session.run(Map.of(inputName, slot.inputTensor), slot.pinned)) {
+            // the outputs are in the slot's buffers
+        }
+    }
+
+    /** The direct buffers of one run: the input tensor and every output. Used by one thread at a time. */
+    final class Slot {
+        private final FloatBuffer input;
+        private final OnnxTensor inputTensor;
+        private final Map<String, OnnxValue> pinned = new LinkedHashMap<>();
+        private final Map<String, FloatBuffer> outputBuffers = new LinkedHashMap<>();
+        private Letterbox padded;
+
+        private Slot() throws OrtException {
+            input = direct(3 * inputSize * inputSize);
+            inputTensor = OnnxTensor.createTensor(environment, input, new long[] {1, 3, inputSize, inputSize});
+            for (Map.Entry<String, long[]> output : outputs.entrySet()) {
+                FloatBuffer buffer = direct((int) Arrays.stream(output.getValue()).reduce(1, (a, b) -> a * b));
+                outputBuffers.put(output.getKey(), buffer);
+                pinned.put(output.getKey(), OnnxTensor.createTensor(environment, buffer, output.getValue()));
+            }
+        }
+
+        /** @return the input, {@code [3, S, S]} planar */
+        FloatBuffer input() {
+            return input;
+        }
+
+        /** @return an output of the last run */
+        FloatBuffer output(String outputName) {
+            return outputBuffers.get(outputName);
+        }
+
+        /** Fills the input from a decoded frame, padding only when the letterbox changed since the last frame. */
+        void fill(ColourImage image, Letterbox letterbox, float factor, float pad) {
+            letterbox.fill(image, input, factor, pad, letterbox.equals(padded));
+            padded = letterbox;
+        }
+
+        private static FloatBuffer direct(int floats) {
+            return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        }
+    }
+
+    /** @return the names of the outputs, in order */
+    List<String> outputNames() {
+        return new ArrayList<>(outputs.keySet());
+    }
+}
