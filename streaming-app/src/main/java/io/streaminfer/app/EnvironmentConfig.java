@@ -2,6 +2,7 @@ package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamSetting;
+import io.streaminfer.pipeline.ModelOptions;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.TrustedProxies;
 
@@ -70,7 +71,14 @@ public final class EnvironmentConfig {
         String streamToken = secret("STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE");
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
                 logFormat, logLevel, pipelines, access(streamToken), maxPendingBytes, transport,
-                management(managementHost, streamToken), connections());
+                management(managementHost, streamToken), connections(), models());
+    }
+
+    private ModelOptions models() {
+        Path directory = present(ModelOptions.DIRECTORY_VARIABLE)
+                ? Path.of(env.get(ModelOptions.DIRECTORY_VARIABLE).strip()) : ModelOptions.defaultDirectory(env);
+        int threads = integer(ModelOptions.THREADS_VARIABLE, ModelOptions.defaultThreads(), 1, 64);
+        return new ModelOptions(directory, threads);
     }
 
     private ServerSettings.Connections connections() {

@@ -1,6 +1,7 @@
 package io.streaminfer.app;
 
 import io.streaminfer.core.StreamConfig;
+import io.streaminfer.pipeline.ModelOptions;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.TrustedProxies;
 
@@ -27,12 +28,14 @@ import java.util.Objects;
  * @param transport      the WebSocket container that hosts the endpoint
  * @param management     who may read the management endpoints that list clients (its text form hides the token)
  * @param connections    who names the client behind a proxy, and how connections are bounded
+ * @param models         where models named in pipelines are ({@code STREAM_MODELS_DIR}) and the
+ *                       threads of one model run ({@code STREAM_MODEL_THREADS})
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
                              String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access,
                              long maxPendingBytes, Transport transport, ManagementAccess management,
-                             Connections connections) {
+                             Connections connections, ModelOptions models) {
 
     /**
      * How the WebSocket port treats connections.
@@ -73,5 +76,6 @@ public record ServerSettings(String host, int port, String managementHost, int m
         Objects.requireNonNull(transport, "transport");
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(management, "management");
+        Objects.requireNonNull(models, "models");
     }
 }

@@ -80,7 +80,7 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     private static PipelineRegistry pipelines(ServerSettings settings) {
-        PipelineOptions options = new PipelineOptions(settings.delay(), settings.stream().maxFramePixels());
+        PipelineOptions options = new PipelineOptions(settings.delay(), settings.stream().maxFramePixels(), settings.models());
         if (settings.pipelinesFile() == null) {
             return Pipelines.defaults(options);
         }

@@ -97,6 +97,8 @@ public final class StreamingServerMain implements Callable<Integer> {
                 .addKeyValue("pipelines_file", settings.pipelinesFile() == null ? "(built-in)" : settings.pipelinesFile().toString())
                 .addKeyValue("decoder", io.streaminfer.pipeline.Pipelines.decoderName())
                 .addKeyValue("workers", settings.workers())
+                .addKeyValue("models_dir", settings.models().directory().toString())
+                .addKeyValue("model_threads", settings.models().threads())
                 .addKeyValue("config", settings.stream().toString())
                 .log();
 

@@ -7,6 +7,7 @@ import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.micrometer.MicrometerStreamListener;
+import io.streaminfer.pipeline.ModelOptions;
 import io.streaminfer.pipeline.PipelineOptions;
 import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.protocol.AccessPolicy;
@@ -59,7 +60,10 @@ public class StreamingAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     PipelineRegistry streamPipelines(StreamingProperties properties, StreamConfig config) {
-        PipelineOptions options = new PipelineOptions(properties.getDelay(), config.maxFramePixels());
+        ModelOptions models = new ModelOptions(
+                properties.getModelsDir() != null ? properties.getModelsDir() : ModelOptions.defaultDirectory(System.getenv()),
+                properties.getModelThreads() != null ? properties.getModelThreads() : ModelOptions.defaultThreads());
+        PipelineOptions options = new PipelineOptions(properties.getDelay(), config.maxFramePixels(), models);
         return properties.getPipelines() == null ? Pipelines.defaults(options)
                 : Pipelines.fromFile(properties.getPipelines(), options);
     }

@@ -32,6 +32,10 @@ public class StreamingProperties {
     private Duration shutdownGrace = Duration.ofSeconds(10);
     /** How long the built-in {@code delay} pipelines hold a frame (the environment's {@code STREAM_DELAY_MS}). */
     private Duration delay = Duration.ofMillis(50);
+    /** Where models named in pipelines are looked up (the environment's {@code STREAM_MODELS_DIR}); the user's cache when not set. */
+    private Path modelsDir;
+    /** Intra-op threads of one model run (the environment's {@code STREAM_MODEL_THREADS}); every core when not set. */
+    private Integer modelThreads;
 
     public Path getPipelines() {
         return pipelines;
@@ -95,5 +99,21 @@ public class StreamingProperties {
 
     public void setDelay(Duration delay) {
         this.delay = delay;
+    }
+
+    public Path getModelsDir() {
+        return modelsDir;
+    }
+
+    public void setModelsDir(Path modelsDir) {
+        this.modelsDir = modelsDir;
+    }
+
+    public Integer getModelThreads() {
+        return modelThreads;
+    }
+
+    public void setModelThreads(Integer modelThreads) {
+        this.modelThreads = modelThreads;
     }
 }
