@@ -35,9 +35,24 @@ final class CpuPermits {
      * @throws InterruptedException when the waiting worker is interrupted (its frame timed out)
      */
     Held acquire(int threads) throws InterruptedException {
-        int wanted = Math.min(Math.max(1, threads), cores);
+        int wanted = wanted(threads);
         permits.acquire(wanted);
-        return () -> permits.release(wanted);
+        return new Held(wanted);
+    }
+
+    /**
+     * Takes the cores a run needs if they are free now.
+     *
+     * @param threads the run's threads
+     * @return what to release when the run is over, or {@literal null} when they are not free
+     */
+    Held tryAcquire(int threads) {
+        int wanted = wanted(threads);
+        return permits.tryAcquire(wanted) ? new Held(wanted) : null;
+    }
+
+    private int wanted(int threads) {
+        return Math.min(Math.max(1, threads), cores);
     }
 
     /** @return permits free now */
@@ -46,8 +61,24 @@ final class CpuPermits {
     }
 
     /** Cores held by one run; released once. */
-    interface Held extends AutoCloseable {
+    final class Held implements AutoCloseable {
+        private final int count;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Held(int count) {
+            this.count = count;
+        }
+
+        /** @return the permits held */
+        int count() {
+            return count;
+        }
+
         @Override
-        void close();
+        public void close() {
+            if (released.compareAndSet(false, true)) {
+                permits.release(count);
+            }
+        }
     }
 }

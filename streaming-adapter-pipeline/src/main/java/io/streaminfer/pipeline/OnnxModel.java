@@ -26,10 +26,15 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * {@code [1, 3, S, S]} float, outputs float with fixed shapes.
  *
  * <p>Chosen from measurements (docs/benchmarks.md, "Model threads"): all graph optimisations,
- * {@link ModelOptions#threads()} intra-op threads that do not spin when idle (a spinning pool
- * burns the cores the other workers need), and a warm-up run at load so the first frame is not
- * the slow one. Inputs and outputs live in direct buffers, bound to the run (no copy in, no copy
- * out), reused through a pool of {@link Slot}s: at most one per concurrent run.
+ * intra-op threads that do not spin when idle (a spinning pool burns the cores the other
+ * workers need), and a warm-up run at load so the first frame is not the slow one. Two sessions
+ * of the same model when {@link ModelOptions#threads()} is above 1: a <em>wide</em> one with that
+ * many threads, taken when that many cores are free (one camera: the lowest latency), and a
+ * <em>narrow</em> one-thread session otherwise (several cameras: runs side by side, each on one
+ * core, which finishes more frames per second than taking turns on all of them). Either way a run
+ * holds as many {@link CpuPermits} as it has threads. Inputs and outputs live in direct buffers,
+ * bound to the run (no copy in, no copy out), reused through a pool of {@link Slot}s: at most one
+ * per concurrent run.
  */
 final class OnnxModel {
 
@@ -38,6 +43,7 @@ final class OnnxModel {
     private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
     private final String name;
     private final OrtSession session;
+    private final OrtSession narrow;
     private final String inputName;
     private final int inputSize;
     private final Map<String, long[]> outputs = new LinkedHashMap<>();
@@ -50,17 +56,13 @@ final class OnnxModel {
         this.name = file.getFileName().toString().replaceFirst("\\.onnx$", "");
         this.threads = threads;
         this.cores = cores;
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        options.setIntraOpNumThreads(threads);
-        options.setInterOpNumThreads(1);
-        options.addConfigEntry("session.intra_op.allow_spinning", "0");
-        this.session = environment.createSession(file.toString(), options);
+        this.session = environment.createSession(file.toString(), options(threads));
+        this.narrow = threads > 1 ? environment.createSession(file.toString(), options(1)) : session;
         Map.Entry<String, NodeInfo> input = session.getInputInfo().entrySet().iterator().next();
         long[] shape = ((TensorInfo) input.getValue().getInfo()).getShape();
         if (session.getInputInfo().size() != 1 || shape.length != 4 || shape[0] != 1 || shape[1] != 3
                 || shape[2] != shape[3] || shape[2] <= 0) {
-            session.close();
+            close();
             throw new IllegalArgumentException("the model's input must be one [1, 3, S, S] image, got "
                     + Arrays.toString(shape));
         }
@@ -69,7 +71,7 @@ final class OnnxModel {
         for (Map.Entry<String, NodeInfo> output : session.getOutputInfo().entrySet()) {
             long[] dims = ((TensorInfo) output.getValue().getInfo()).getShape();
             if (Arrays.stream(dims).anyMatch(d -> d <= 0)) {
-                session.close();
+                close();
                 throw new IllegalArgumentException("the model's output " + output.getKey() + " has no fixed shape ("
                         + Arrays.toString(dims) + "): export it with a fixed input size");
             }
@@ -78,11 +80,32 @@ final class OnnxModel {
         this.metadata = Map.copyOf(session.getMetadata().getCustomMetadata());
         Slot warmUp = take();
         try {
-            run(warmUp);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            try (OrtSession.Result ignored = session.run(Map.of(inputName, warmUp.inputTensor), warmUp.pinned)) {
+                // both sessions run once before the first frame
+            }
+            if (narrow != session) {
+                try (OrtSession.Result ignored = narrow.run(Map.of(inputName, warmUp.inputTensor), warmUp.pinned)) {
+                    // warm
+                }
+            }
         } finally {
             give(warmUp);
+        }
+    }
+
+    private static OrtSession.SessionOptions options(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        options.setIntraOpNumThreads(threads);
+        options.setInterOpNumThreads(1);
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+        return options;
+    }
+
+    private void close() throws OrtException {
+        session.close();
+        if (narrow != session) {
+            narrow.close();
         }
     }
 
@@ -142,13 +165,16 @@ final class OnnxModel {
     }
 
     /**
-     * Runs the model on the slot's input into its outputs, holding {@link #threads()} cores.
+     * Runs the model on the slot's input into its outputs: on {@link #threads()} threads when that
+     * many cores are free, else on one as soon as one is.
      *
-     * @throws InterruptedException when the worker is interrupted while waiting for cores
+     * @throws InterruptedException when the worker is interrupted while waiting for a core
      */
     void run(Slot slot) throws OrtException, InterruptedException {
-        try (CpuPermits.Held held = cores.acquire(threads);
-             OrtSession.Result ignored = session.run(Map.of(inputName, slot.inputTensor), slot.pinned)) {
+        CpuPermits.Held wide = narrow != session ? cores.tryAcquire(threads) : null;
+        OrtSession chosen = wide != null ? session : narrow;
+        try (CpuPermits.Held held = wide != null ? wide : cores.acquire(chosen == session ? threads : 1);
+             OrtSession.Result ignored = chosen.run(Map.of(inputName, slot.inputTensor), slot.pinned)) {
             // the outputs are in the slot's buffers
         }
     }
@@ -179,6 +205,11 @@ final class OnnxModel {
         /** @return an output of the last run */
         FloatBuffer output(String outputName) {
             return outputBuffers.get(outputName);
+        }
+
+        /** @return the first output of the last run */
+        FloatBuffer output() {
+            return outputBuffers.values().iterator().next();
         }
 
         /** Fills the input from a decoded frame, padding only when the letterbox changed since the last frame. */

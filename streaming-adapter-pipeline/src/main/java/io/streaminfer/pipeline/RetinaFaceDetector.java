@@ -117,15 +117,24 @@ final class RetinaFaceDetector {
             long filled = System.nanoTime();
             model.run(slot);
             long ran = System.nanoTime();
-            List<Face> candidates = new ArrayList<>();
-            for (int s = 0; s < STRIDES.length; s++) {
-                proposals(slot, STRIDES[s], SCALES[s], minScore, letterbox, frameWidth, frameHeight, candidates);
-            }
-            List<Face> faces = suppress(candidates, nms);
+            List<Face> faces = decode(slot, letterbox, frameWidth, frameHeight, minScore, nms);
             return new Found(faces, filled - start, ran - filled, System.nanoTime() - ran);
         } finally {
             model.give(slot);
         }
+    }
+
+    /** The model's outputs to faces in frame pixels (package-private for the benchmarks). */
+    List<Face> decode(OnnxModel.Slot slot, Letterbox letterbox, int frameWidth, int frameHeight, float minScore, float nms) {
+        List<Face> candidates = new ArrayList<>();
+        for (int s = 0; s < STRIDES.length; s++) {
+            proposals(slot, STRIDES[s], SCALES[s], minScore, letterbox, frameWidth, frameHeight, candidates);
+        }
+        return suppress(candidates, nms);
+    }
+
+    OnnxModel model() {
+        return model;
     }
 
     private void proposals(OnnxModel.Slot slot, int stride, int[] scales, float minScore, Letterbox letterbox,

@@ -32,7 +32,6 @@ final class YoloDetector {
     private static final int MAX_CANDIDATES = 30_000;
 
     private final OnnxModel model;
-    private final String output;
     private final int classes;
     private final int anchors;
     private final List<String> labels;
@@ -53,7 +52,7 @@ final class YoloDetector {
             throw new IllegalArgumentException("a YOLO detection model's output is [1, 4 + classes, anchors], got "
                     + java.util.Arrays.toString(shape));
         }
-        this.output = only.getKey();
+
         this.classes = (int) shape[1] - 4;
         this.anchors = (int) shape[2];
         this.labels = labelsFile != null ? readLabels(labelsFile) : namesFromMetadata(model.metadata().get("names"));
@@ -106,6 +105,10 @@ final class YoloDetector {
         return labels;
     }
 
+    OnnxModel model() {
+        return model;
+    }
+
     String label(int classId) {
         return classId < labels.size() ? labels.get(classId) : "class_" + classId;
     }
@@ -156,14 +159,15 @@ final class YoloDetector {
             long filled = System.nanoTime();
             model.run(slot);
             long ran = System.nanoTime();
-            List<Box> boxes = decode(slot.output(output), letterbox, frameWidth, frameHeight, minScore, iou, allowed, maxDetections);
+            List<Box> boxes = decode(slot.output(), letterbox, frameWidth, frameHeight, minScore, iou, allowed, maxDetections);
             return new Found(boxes, filled - start, ran - filled, System.nanoTime() - ran);
         } finally {
             model.give(slot);
         }
     }
 
-    private List<Box> decode(FloatBuffer out, Letterbox letterbox, int frameWidth, int frameHeight, float minScore,
+    /** The model's output to boxes in frame pixels (package-private for the benchmarks). */
+    List<Box> decode(FloatBuffer out, Letterbox letterbox, int frameWidth, int frameHeight, float minScore,
                              float iou, boolean[] allowed, int maxDetections) {
         // class by class, each a contiguous row: the best allowed class of every anchor
         float[] best = new float[anchors];

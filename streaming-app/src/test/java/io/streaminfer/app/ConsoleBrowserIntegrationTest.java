@@ -118,6 +118,19 @@ class ConsoleBrowserIntegrationTest {
     }
 
     @Test
+    @DisplayName("the objects pipeline is offered and its cup is listed with its label and score (needs tools/fetch-models)")
+    void cameraIntoObjects() {
+        Path model = io.streaminfer.pipeline.ModelOptions.defaults().directory().resolve("yolov8n.onnx");
+        assumeTrue(Files.isReadable(model), "model yolov8n not fetched: run tools/fetch-models");
+        open("pipeline=objects&source=camera&fps=5&autostart=1");
+
+        // the list is redrawn on every result: an element found may be gone when read, so read again
+        By cup = By.cssSelector("#detections li[data-label='cup']");
+        await().atMost(UI).ignoreExceptions()
+                .until(() -> browser.findElement(cup).getText().matches("cup \\(\\d+, \\d+, \\d+x\\d+, \\d+%\\)"));
+    }
+
+    @Test
     @DisplayName("delay at a high send rate: a slow-down arrives and adaptive mode lowers the send rate")
     void adaptiveModeFollowsSlowDown() {
         open("pipeline=delay&source=sample&fps=30&adaptive=true&autostart=1");

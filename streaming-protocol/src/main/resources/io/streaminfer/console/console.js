@@ -224,12 +224,32 @@ function drawBoxes(result) {
     displayContext.fillRect(left, Math.max(0, d.y * sy - 18), width, 18);
     displayContext.fillStyle = '#fff';
     displayContext.fillText(caption, left + 4, Math.max(13, d.y * sy - 5));
+    drawLandmarks(d, color, sx, sy);
   }
 }
 
+// faces on RetinaFace carry five landmarks as [x, y] in frame pixels
+const LANDMARKS = ['left_eye', 'right_eye', 'nose', 'mouth_left', 'mouth_right'];
+
+function drawLandmarks(d, color, sx, sy) {
+  displayContext.fillStyle = color;
+  for (const name of LANDMARKS) {
+    const point = d[name];
+    if (!Array.isArray(point) || point.length !== 2) continue;
+    displayContext.beginPath();
+    displayContext.arc(point[0] * sx, point[1] * sy, 3, 0, 2 * Math.PI);
+    displayContext.fill();
+  }
+}
+
+// fixed colours for the usual labels; any other label (the 80 COCO classes, a model's own)
+// gets a stable colour from its name
 function colorFor(label) {
-  const colors = { face: '#e53e3e', qr: '#2b6cb0', barcode: '#2c7a7b', text: '#b7791f', motion: '#38a169' };
-  return colors[label] ?? '#805ad5';
+  const colors = { face: '#e53e3e', qr: '#2b6cb0', barcode: '#2c7a7b', text: '#b7791f', motion: '#38a169', person: '#dd6b20' };
+  if (colors[label]) return colors[label];
+  let hash = 0;
+  for (const c of String(label)) hash = (hash * 31 + c.charCodeAt(0)) | 0;
+  return `hsl(${Math.abs(hash) % 360}, 65%, 42%)`;
 }
 
 function showDetections(result) {
