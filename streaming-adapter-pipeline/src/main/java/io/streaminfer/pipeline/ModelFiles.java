@@ -24,13 +24,18 @@ final class ModelFiles {
      * @throws IllegalArgumentException when it is neither a name nor a path
      */
     static Path resolve(String model, Path directory) {
-        if (model.contains("/") || model.contains("\\") || model.endsWith(".onnx")) {
+        if (!isName(model)) {
             return Path.of(model);
         }
         if (!NAME.matcher(model).matches()) {
             throw new IllegalArgumentException("parameter 'model' must be a model name like \"yolov8n\" or a path to an .onnx file, got \"" + model + "\"");
         }
         return directory.resolve(model + ".onnx");
+    }
+
+    /** @return whether the parameter names a model of the models directory rather than a path */
+    static boolean isName(String model) {
+        return !(model.contains("/") || model.contains("\\") || model.endsWith(".onnx"));
     }
 
     /**
@@ -40,7 +45,7 @@ final class ModelFiles {
         if (Files.isReadable(file)) {
             return Optional.empty();
         }
-        if (model.contains("/") || model.contains("\\") || model.endsWith(".onnx")) {
+        if (!isName(model)) {
             return Optional.of("model file not found: " + model);
         }
         return Optional.of("model " + model + " is not in the models directory: run tools/fetch-models " + model

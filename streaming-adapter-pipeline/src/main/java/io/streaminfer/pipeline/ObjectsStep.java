@@ -48,6 +48,12 @@ final class ObjectsStep implements Step {
      */
     static Either load(String model, String labels, long imgsz, List<String> classes, ModelOptions options) {
         Path file = ModelFiles.resolve(model, options.directory());
+        if (imgsz != 0 && ModelFiles.isName(model)) { // yolov8n at 320 is yolov8n_320, when it is there
+            Path sized = ModelFiles.resolve(model + "_" + imgsz, options.directory());
+            if (java.nio.file.Files.isReadable(sized)) {
+                file = sized;
+            }
+        }
         Optional<String> missing = ModelFiles.missing(model, file);
         if (missing.isPresent()) {
             return Either.problem(missing.get());
@@ -63,8 +69,9 @@ final class ObjectsStep implements Step {
         }
         if (imgsz != 0 && imgsz != detector.inputSize()) {
             return Either.problem("model " + detector.modelName() + " takes " + detector.inputSize() + "x" + detector.inputSize()
-                    + " inputs, not " + imgsz + ": export one at that size (yolo export model=" + detector.modelName()
-                    + ".pt format=onnx imgsz=" + imgsz + ") or leave 'imgsz' out");
+                    + " inputs, not " + imgsz + ": " + (ModelFiles.isName(model) ? "run tools/fetch-models " + model + "_"
+                    + imgsz + ", or " : "") + "export one at that size (yolo export model=" + detector.modelName()
+                    + ".pt format=onnx imgsz=" + imgsz + "), or leave 'imgsz' out");
         }
         for (String name : classes) {
             if (!detector.labels().contains(name)) {

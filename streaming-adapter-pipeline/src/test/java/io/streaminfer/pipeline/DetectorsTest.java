@@ -114,6 +114,26 @@ class DetectorsTest {
     }
 
     @Test
+    @DisplayName("imgsz 320 picks yolov8n_320 (tools/resize_yolo_model.py): the same person and cup, at a quarter of the pixels")
+    void smallerInput() throws Exception {
+        RealModels.assume("yolov8n_320");
+        String steps = "{\"step\": \"objects\", \"imgsz\": 320}";
+
+        List<Map<?, ?>> people = labelled(detect(steps, SampleFrames.astronaut()), "person");
+        List<Map<?, ?>> cups = labelled(detect(steps, SampleFrames.coffee()), "cup");
+
+        assertThat(people).hasSize(1);
+        assertThat(iou(people.get(0), ASTRONAUT_PERSON)).isGreaterThan(0.8);
+        assertThat(cups).hasSize(1);
+        assertThat(iou(cups.get(0), COFFEE_CUP)).isGreaterThan(0.7);
+        try (FrameProcessor processor = TestFrames.open(steps)) {
+            Map<?, ?> objects = (Map<?, ?>) processor.process(TestFrames.frame(SampleFrames.coffee(), 1)).fields().get("objects");
+            assertThat(objects.get("model")).isEqualTo("yolov8n_320");
+            assertThat(objects.get("input_size")).isEqualTo(320);
+        }
+    }
+
+    @Test
     @DisplayName("the labels are the model's own (its metadata names 80 COCO classes)")
     void labelsFromMetadata() {
         YoloDetector detector = ObjectsStep.load("yolov8n", "", 0, List.of(), ModelOptions.defaults()).detector();
@@ -163,7 +183,7 @@ class DetectorsTest {
     void unavailableWithTheReason(@TempDir Path empty) {
         PipelineRegistry here = Pipelines.parse("""
                 {"typo": {"steps": [{"step": "objects", "classes": ["persn"]}]},
-                 "size": {"steps": [{"step": "objects", "imgsz": 320}]}}
+                 "size": {"steps": [{"step": "objects", "imgsz": 416}]}}
                 """, "test.json", PipelineOptions.ofDefaults());
         PipelineRegistry elsewhere = Pipelines.parse("""
                 {"objects": {"steps": [{"step": "objects"}]},
@@ -171,7 +191,8 @@ class DetectorsTest {
                 """, "test.json", new PipelineOptions(Duration.ofMillis(50), 16_777_216L, new ModelOptions(empty, 1)));
 
         assertThat(reason(here, "typo")).contains("has no class 'persn'", "person, bicycle");
-        assertThat(reason(here, "size")).contains("takes 640x640 inputs, not 320", "imgsz=320");
+        assertThat(reason(here, "size")).contains("takes 640x640 inputs, not 416", "run tools/fetch-models yolov8n_416",
+                "imgsz=416");
         assertThat(reason(elsewhere, "objects")).isEqualTo("step 'objects': model yolov8n is not in the models directory:"
                 + " run tools/fetch-models yolov8n (or set STREAM_MODELS_DIR)");
         assertThat(reason(elsewhere, "dnn")).contains("run tools/fetch-models retinaface_mnet25");
