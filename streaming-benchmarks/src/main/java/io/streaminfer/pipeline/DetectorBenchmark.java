@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * a prepared tensor), {@code postprocess} (output to boxes), and {@code endToEnd} (JPEG bytes in,
  * detections out, through the pipeline as a session runs it).
  *
- * <p>{@code model}: {@code objects} (YOLOv8n, 640), {@code faces} (RetinaFace mnet.25, 640);
+ * <p>{@code model}: {@code objects} (YOLOv8n, 640), {@code objects_320} (YOLOv8n re-sized to 320),
+ * {@code faces} (RetinaFace mnet.25, 640);
  * {@code threads}: ONNX Runtime intra-op threads ({@code STREAM_MODEL_THREADS}).
  */
 @State(Scope.Thread)
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class DetectorBenchmark {
 
-    @Param({"objects", "faces"})
+    @Param({"objects", "objects_320", "faces"})
     public String model;
 
     @Param({"qr_scene"})
@@ -58,11 +59,15 @@ public class DetectorBenchmark {
         byte[] jpeg = SampleFrames.load(frame + ".jpg");
         input = new Frame(1, jpeg, FrameValidator.jpeg(jpeg.length).validate(jpeg), 0);
         ModelOptions models = new ModelOptions(ModelOptions.defaults().directory(), threads);
-        String steps = "objects".equals(model) ? "{\"step\": \"objects\"}" : "{\"step\": \"faces\", \"engine\": \"retinaface\"}";
+        String steps = switch (model) {
+            case "objects" -> "{\"step\": \"objects\"}";
+            case "objects_320" -> "{\"step\": \"objects\", \"imgsz\": 320}";
+            default -> "{\"step\": \"faces\", \"engine\": \"retinaface\"}";
+        };
         pipeline = Pipelines.parse("{\"p\": {\"steps\": [" + steps + "]}}", "(benchmark)",
                 new PipelineOptions(Duration.ofMillis(50), FrameValidator.DEFAULT_MAX_FRAME_PIXELS, models)).open("p");
-        if ("objects".equals(model)) {
-            yolo = ObjectsStep.load("yolov8n", "", 0, List.of(), models).detector();
+        if (model.startsWith("objects")) {
+            yolo = ObjectsStep.load("yolov8n", "", "objects".equals(model) ? 0 : 320, List.of(), models).detector();
             onnx = yolo.model();
             letterbox = Letterbox.of(input.info().width(), input.info().height(), onnx.inputSize(), Letterbox.Anchor.CENTRE);
         } else {

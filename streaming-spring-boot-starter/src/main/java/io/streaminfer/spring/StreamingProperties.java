@@ -34,7 +34,7 @@ public class StreamingProperties {
     private Duration delay = Duration.ofMillis(50);
     /** Where models named in pipelines are looked up (the environment's {@code STREAM_MODELS_DIR}); the user's cache when not set. */
     private Path modelsDir;
-    /** Intra-op threads of one model run (the environment's {@code STREAM_MODEL_THREADS}); every core when not set. */
+    /** Intra-op threads of one model run (the environment's {@code STREAM_MODEL_THREADS}); 1 when not set. */
     private Integer modelThreads;
 
     public Path getPipelines() {
