@@ -98,6 +98,8 @@ class EnvironmentConfigTest {
                 Map.entry("STREAM_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
                 Map.entry("STREAM_HANDSHAKE_TIMEOUT_S", "4"),
                 Map.entry("STREAM_MAX_CONNECTIONS", "500"),
+                Map.entry("STREAM_MODELS_DIR", "/srv/models"),
+                Map.entry("STREAM_MODEL_THREADS", "2"),
                 Map.entry("STREAM_MANAGEMENT_TOKEN", MANAGEMENT_TOKEN)));
 
         assertThat(settings.host()).isEqualTo("127.0.0.1");
@@ -115,6 +117,16 @@ class EnvironmentConfigTest {
         assertThat(settings.connections().proxies().trusts("192.168.0.1")).isFalse();
         assertThat(settings.connections().handshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(settings.connections().maxConnections()).isEqualTo(500);
+        assertThat(settings.models().directory()).isEqualTo(Path.of("/srv/models"));
+        assertThat(settings.models().threads()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("models: in the user's cache, where tools/fetch-models puts them, one thread per run")
+    void modelDefaults() {
+        ServerSettings settings = EnvironmentConfig.parse(Map.of("XDG_CACHE_HOME", "/var/cache/me"));
+        assertThat(settings.models().directory()).isEqualTo(Path.of("/var/cache/me/streaminfer/models"));
+        assertThat(settings.models().threads()).isEqualTo(1);
     }
 
     @Test
@@ -130,6 +142,7 @@ class EnvironmentConfigTest {
             "STREAM_PORT|abc|whole number",
             "STREAM_PORT|70000|between 0 and 65535",
             "STREAM_WORKERS|0|between 1 and 1024",
+            "STREAM_MODEL_THREADS|0|between 1 and 64",
             "STREAM_QUEUE_DEPTH|-1|between 1 and 1000",
             "STREAM_QUEUE_DEPTH|1.5|whole number",
             "STREAM_LOSSLESS_QUEUE_DEPTH|0|between 1 and 10000",
@@ -175,7 +188,8 @@ class EnvironmentConfigTest {
     @ParameterizedTest(name = "{0} set but blank is refused")
     @ValueSource(strings = {"STREAM_HOST", "STREAM_PORT", "STREAM_QUEUE_DEPTH", "STREAM_MAX_FRAME_SIZE_MB",
             "STREAM_MEMORY_BUDGET_MB", "STREAM_AUTH_TOKEN", "STREAM_MANAGEMENT_TOKEN", "STREAM_PIPELINES",
-            "STREAM_LOG_LEVEL", "STREAM_ALLOWED_ORIGINS", "STREAM_MANAGEMENT_HOST"})
+            "STREAM_LOG_LEVEL", "STREAM_ALLOWED_ORIGINS", "STREAM_MANAGEMENT_HOST", "STREAM_MODELS_DIR",
+            "STREAM_MODEL_THREADS"})
     void blankVariablesAreRefused(String variable) {
         for (String blank : new String[] {"", "   "}) {
             assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, blank)))
