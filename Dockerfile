@@ -4,6 +4,10 @@
 #   docker build -t streaminfer/server .
 #   docker run --rm -p 8080:8080 -p 127.0.0.1:9090:9090 streaminfer/server
 #
+# Models are never in the image (the YOLOv8 weights are AGPL-3.0, docs/models.md): fetch them on
+# the host with tools/fetch-models and mount them read-only at /models:
+#   docker run --rm -p 8080:8080 -v ~/.cache/streaminfer/models:/models:ro streaminfer/server
+#
 # JRE_IMAGE is any image with a Java 17+ runtime whose `java` is on the PATH (the default is the
 # Eclipse Temurin JRE). docker/local-base/build.sh makes one FROM scratch with jlink, for
 # machines that reach no registry (our CI does that).
@@ -23,6 +27,7 @@ ENV STREAM_HOST=0.0.0.0 \
     STREAM_MANAGEMENT_PORT=9090 \
     STREAM_SHUTDOWN_GRACE_S=8 \
     STREAM_LOG_FORMAT=json \
+    STREAM_MODELS_DIR=/models \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 
 # any non-root uid works; numeric, so base images without /etc/passwd work too
