@@ -27,8 +27,9 @@ find "$ROOT/opt/java/openjdk" -type f \( -name '*.so' -o -perm -u+x \) -print0 \
       mkdir -p "$ROOT$(dirname "$lib")"
       cp -L "$lib" "$ROOT$lib"
     done
-# what bundled native libraries of the app load (OpenCV: libstdc++, libgcc_s, libdl, libpthread)
-for name in libdl.so.2 libpthread.so.0 libstdc++.so.6 libgcc_s.so.1 libz.so.1; do
+# what bundled native libraries of the app load (OpenCV: libstdc++, libgcc_s, libdl, libpthread;
+# ONNX Runtime: librt, libm too)
+for name in libdl.so.2 libpthread.so.0 librt.so.1 libm.so.6 libstdc++.so.6 libgcc_s.so.1 libz.so.1; do
   for dir in /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu; do
     if [ -e "$dir/$name" ] && [ ! -e "$ROOT$dir/$name" ]; then
       mkdir -p "$ROOT$dir"

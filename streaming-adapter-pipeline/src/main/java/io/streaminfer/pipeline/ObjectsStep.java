@@ -61,10 +61,13 @@ final class ObjectsStep implements Step {
         if (!labels.isEmpty() && !java.nio.file.Files.isReadable(Path.of(labels))) {
             return Either.problem("labels file not found: " + labels);
         }
+        if (OnnxRuntimeLibrary.problem().isPresent()) {
+            return Either.problem(OnnxRuntimeLibrary.problem().get());
+        }
         YoloDetector detector;
         try {
             detector = new YoloDetector(OnnxModel.load(file, options.threads()), labels.isEmpty() ? null : Path.of(labels));
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
             return Either.problem(e.getMessage());
         }
         if (imgsz != 0 && imgsz != detector.inputSize()) {

@@ -103,10 +103,13 @@ final class StepCatalog {
         if (missing.isPresent()) {
             return new Loaded<>(null, missing.get());
         }
+        if (OnnxRuntimeLibrary.problem().isPresent()) {
+            return new Loaded<>(null, OnnxRuntimeLibrary.problem().get());
+        }
         try {
             return new Loaded<>(new RetinaFaceDetector(OnnxModel.load(file, models.threads()),
                     p.number("landmark_std") > 0 ? p.number("landmark_std") : RetinaFaceDetector.landmarkStd(model)), null);
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
+        } catch (RuntimeException | LinkageError e) {
             return new Loaded<>(null, e.getMessage());
         }
     }

@@ -49,8 +49,9 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
 
-    private static final String BASE_IMAGE = "streaminfer/jre-local:17";
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+    /** Tagged with the build script's digest: a machine that built it before a change builds the new one. */
+    private static final String BASE_IMAGE = "streaminfer/jre-local:17-" + digest(ROOT.resolve("docker/local-base/build.sh"));
     private static ImageFromDockerfile image;
 
     @BeforeAll
@@ -85,6 +86,15 @@ class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(build.waitFor(5, TimeUnit.MINUTES)).as("docker/local-base/build.sh finished").isTrue();
         assertThat(build.exitValue()).as("docker/local-base/build.sh exit status").isZero();
+    }
+
+    private static String digest(Path file) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+            return java.util.HexFormat.of().formatHex(hash).substring(0, 12);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("cannot read " + file, e);
+        }
     }
 
     private static int freePort() throws IOException {
@@ -135,6 +145,24 @@ class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
         }
     }
 
+    @Test
+    @Order(4)
+    @DisplayName("no model is in the image (objects is unavailable, saying how to fetch it); models mounted at /models run")
+    void modelsAreMountedNeverBundled() throws Exception {
+        ImageServer bare = (ImageServer) server();
+        assertThat(bare.get("/pipelines").body())
+                .contains("\"id\":\"objects\"").contains("run tools/fetch-models yolov8n");
+
+        java.nio.file.Path models = io.streaminfer.pipeline.ModelOptions.defaults().directory();
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(models.resolve("yolov8n.onnx")),
+                "model yolov8n not fetched: run tools/fetch-models");
+        try (ImageServer server = ImageServer.start(Map.of(), models);
+             ProtocolClient client = ProtocolClient.connect(URI.create(server.streamUri() + "?pipeline_id=objects"))) {
+            client.sendBinary(SampleFrames.coffee());
+            assertThat(client.next().path("result").path("detections").toString()).contains("\"label\":\"cup\"");
+        }
+    }
+
     /** One container of the image on the host's network, on free ports, with the given environment. */
     private static final class ImageServer implements ServerUnderTest {
 
@@ -144,7 +172,7 @@ class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
         private final int managementPort;
         private boolean stopped;
 
-        private ImageServer(Map<String, String> env) throws IOException {
+        private ImageServer(Map<String, String> env, java.nio.file.Path models) throws IOException {
             this.port = freePort();
             this.managementPort = freePort();
             this.container = new GenericContainer<>(image)
@@ -157,10 +185,18 @@ class ContainerImageIntegrationTest extends StreamingProtocolCompatibilityKit {
                     .withEnv("STREAM_SHUTDOWN_GRACE_S", Long.toString(Timeouts.STOP_GRACE.toSeconds()))
                     .withLogConsumer((OutputFrame frame) -> logs.add(frame.getUtf8String()))
                     .waitingFor(Wait.forLogMessage(".*\"server_started\".*", 1).withStartupTimeout(Duration.ofSeconds(90)));
+            if (models != null) {
+                container.withFileSystemBind(models.toString(), "/models", org.testcontainers.containers.BindMode.READ_ONLY);
+            }
         }
 
         static ImageServer start(Map<String, String> env) throws Exception {
-            ImageServer server = new ImageServer(env);
+            return start(env, null);
+        }
+
+        /** @param models a directory to mount read-only at /models, or null */
+        static ImageServer start(Map<String, String> env, java.nio.file.Path models) throws Exception {
+            ImageServer server = new ImageServer(env, models);
             server.container.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> server.get("/ready").statusCode() == 200);
             return server;
