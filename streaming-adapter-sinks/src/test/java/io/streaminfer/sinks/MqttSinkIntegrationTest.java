@@ -93,7 +93,7 @@ class MqttSinkIntegrationTest {
 
     @ParameterizedTest(name = "QoS {0}")
     @ValueSource(ints = {0, 2})
-    @DisplayName("QoS 0 and 2 deliver too")
+    @DisplayName("QoS 0 and 2 deliver too, at the QoS configured")
     void otherQos(int qos) throws Exception {
         MqttSubscriber subscriber = subscriber();
         EventSink sink = sink(Map.of("sink", "mqtt", "url", broker.url(), "qos", qos, "client_id", clientId));
@@ -103,6 +103,7 @@ class MqttSinkIntegrationTest {
         await().atMost(SinkTimeouts.DELIVERY).until(() -> subscriber.received().size() >= 20);
         assertThat(subscriber.indexes()).containsExactlyElementsOf(range(1, 20));
         assertThat(subscriber.received().get(0).topic()).isEqualTo("streams/people/events");
+        assertThat(subscriber.received()).extracting(MqttSubscriber.Received::qos).containsOnly(qos);
     }
 
     @Test

@@ -8,7 +8,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A Paho client that subscribes to a topic filter at QoS 1 and keeps what arrives, in order. */
+/** A Paho client that subscribes to a topic filter at QoS 2 (so messages keep the QoS they were published with) and keeps what arrives, in order. */
 final class MqttSubscriber implements AutoCloseable {
 
     /** One message as it arrived. */
@@ -26,7 +26,7 @@ final class MqttSubscriber implements AutoCloseable {
         MqttConnectOptions options = new MqttConnectOptions();
         options.setCleanSession(true);
         client.connect(options);
-        client.subscribe(filter, 1, (topic, message) -> received.add(new Received(topic, message.getPayload(), message.getQos())));
+        client.subscribe(filter, 2, (topic, message) -> received.add(new Received(topic, message.getPayload(), message.getQos())));
     }
 
     /** @return every message so far, in arrival order */
