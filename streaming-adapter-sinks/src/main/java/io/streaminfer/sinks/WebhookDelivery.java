@@ -1,0 +1,104 @@
+package io.streaminfer.sinks;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+/**
+ * POSTs each event as {@code application/json} with the JDK's HTTP client, over HTTP/1.1 (no
+ * upgrade attempt a plain webhook receiver might trip on). A 2xx answer delivers the event; a
+ * 4xx other than 408 (timeout) and 429 (too many requests) rejects it for good, since sending
+ * the same body again would get the same answer; any other answer or I/O error is retried.
+ */
+final class WebhookDelivery implements Delivery {
+
+    private static final System.Logger LOG = System.getLogger(WebhookDelivery.class.getName());
+
+    private final WebhookSettings settings;
+    private final HttpClient client;
+    private final HttpRequest.Builder template;
+    private final NetworkWait waits = new NetworkWait();
+    private volatile boolean answered;
+
+    WebhookDelivery(WebhookSettings settings) {
+        this.settings = settings;
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        this.template = HttpRequest.newBuilder(settings.url()).timeout(settings.timeout());
+        boolean contentType = false;
+        for (Map.Entry<String, String> header : settings.headers().entrySet()) {
+            template.header(header.getKey(), header.getValue());
+            contentType |= header.getKey().equalsIgnoreCase("Content-Type");
+        }
+        if (!contentType) {
+            template.header("Content-Type", "application/json");
+        }
+    }
+
+    @Override
+    public String kind() {
+        return "webhook";
+    }
+
+    @Override
+    public String describe() {
+        String description = "webhook " + settings.shownUrl();
+        return settings.headers().isEmpty() ? description : description + " headers " + Redaction.headers(settings.headers());
+    }
+
+    @Override
+    public String route(Map<String, ?> event) {
+        return null;
+    }
+
+    @Override
+    public Attempt deliver(QueuedEvent event) {
+        HttpRequest request = template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
+        int status;
+        try {
+            status = waits.run(() -> client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+        } catch (IOException e) {
+            answered = false;
+            return Attempt.retry(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+        } catch (InterruptedException e) {
+            return Attempt.retry("closing"); // the sink ends after this attempt
+        }
+        answered = true;
+        if (status >= 200 && status < 300) {
+            return Attempt.delivered();
+        }
+        if (status >= 400 && status < 500 && status != 408 && status != 429) {
+            return Attempt.rejected("HTTP " + status);
+        }
+        return Attempt.retry("HTTP " + status);
+    }
+
+    @Override
+    public boolean connected() {
+        return answered;
+    }
+
+    @Override
+    public void abort() {
+        waits.abort();
+    }
+
+    @Override
+    public void close() {
+        answered = false;
+        // From Java 21 the client can be closed; on 17 its selector thread ends once the client is unreachable.
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.log(Level.DEBUG, () -> "closing the webhook client: " + e);
+            }
+        }
+    }
+}
