@@ -25,12 +25,19 @@ final class ChainedPipeline implements FrameProcessor {
     private final FrameDecoder decoder;
     private final boolean colour;
     private final DecodeLimits limits;
+    private final Map<String, Object> notes = new java.util.HashMap<>();
+    private final EventPublisher publisher;
 
     ChainedPipeline(List<String> keys, List<Step> steps, FrameDecoder decoder) {
         this(keys, steps, decoder, DecodeLimits.defaults());
     }
 
     ChainedPipeline(List<String> keys, List<Step> steps, FrameDecoder decoder, DecodeLimits limits) {
+        this(keys, steps, decoder, limits, EventPublisher.NONE);
+    }
+
+    ChainedPipeline(List<String> keys, List<Step> steps, FrameDecoder decoder, DecodeLimits limits, EventPublisher publisher) {
+        this.publisher = publisher;
         this.keys = List.copyOf(keys);
         this.steps = List.copyOf(steps);
         this.decoder = decoder;
@@ -41,18 +48,21 @@ final class ChainedPipeline implements FrameProcessor {
     @Override
     public InferenceResult process(Frame frame) throws PipelineException {
         FrameImage image = new FrameImage(frame, decoder, colour, limits);
-        List<Object> detections = new ArrayList<>();
+        List<Detection> detections = new ArrayList<>();
         Map<String, Object> stepFields = new LinkedHashMap<>();
+        Map<String, Object> top = new LinkedHashMap<>();
         Map<String, Object> timings = new LinkedHashMap<>();
         for (int i = 0; i < steps.size(); i++) {
             String key = keys.get(i);
             long start = System.nanoTime();
             long decodeBefore = image.decodeNanos();
-            StepOutput output = run(key, steps.get(i), frame, image);
+            StepOutput output = run(key, steps.get(i), frame, image, new StepContext(List.copyOf(detections), notes));
             long elapsed = System.nanoTime() - start - (image.decodeNanos() - decodeBefore);
-            for (Detection detection : output.detections()) {
-                detections.add(detection.toMap());
+            if (output.replaces()) {
+                detections.clear();
             }
+            detections.addAll(output.detections());
+            top.putAll(output.top());
             if (!output.fields().isEmpty()) {
                 stepFields.put(key, output.fields());
             }
@@ -65,15 +75,22 @@ final class ChainedPipeline implements FrameProcessor {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("width", frame.info().width());
         result.put("height", frame.info().height());
-        result.put(InferenceResult.DETECTIONS, detections);
+        List<Object> boxes = new ArrayList<>(detections.size());
+        for (Detection detection : detections) {
+            boxes.add(detection.toMap());
+        }
+        result.put(InferenceResult.DETECTIONS, boxes);
         result.putAll(stepFields);
+        result.putAll(top);
         result.put("timings_ms", timings);
+        publisher.result(frame, result);
         return InferenceResult.of(result);
     }
 
-    private static StepOutput run(String key, Step step, Frame frame, FrameImage image) throws PipelineException {
+    private static StepOutput run(String key, Step step, Frame frame, FrameImage image, StepContext context)
+            throws PipelineException {
         try {
-            return step.apply(frame, image);
+            return step.apply(frame, image, context);
         } catch (PipelineException e) {
             throw e.step().isPresent() ? e : new PipelineException(e.getMessage(), key, e);
         } catch (InterruptedException e) {

@@ -9,15 +9,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
-/** The pipelines of a file: each session gets its own chain of step instances. */
-final class DefinedPipelineRegistry implements PipelineRegistry {
+/**
+ * The pipelines of a file: each session gets its own chain of step instances. Owns the
+ * pipelines' sinks (closed with {@link #close()}) and their telemetry.
+ */
+final class DefinedPipelineRegistry implements PipelineRegistry, AutoCloseable {
 
     private final Map<String, PipelineDefinition> definitions = new LinkedHashMap<>();
     private final List<PipelineInfo> infos;
     private final FrameDecoder decoder;
     private final DecodeLimits limits;
+    private final PipelineTelemetry telemetry = new PipelineTelemetry();
+    private final PipelineSinks sinks;
 
     DefinedPipelineRegistry(List<PipelineDefinition> pipelines, FrameDecoder decoder, DecodeLimits limits) {
         this.decoder = decoder;
@@ -25,9 +30,14 @@ final class DefinedPipelineRegistry implements PipelineRegistry {
         List<PipelineInfo> list = new ArrayList<>();
         for (PipelineDefinition pipeline : pipelines) {
             definitions.put(pipeline.id(), pipeline);
+            pipeline.zones().forEach((zone, types) -> telemetry.declareZone(pipeline.id(), zone, types));
+            if (pipeline.tracks()) {
+                telemetry.declareTracking(pipeline.id());
+            }
             list.add(new PipelineInfo(pipeline.id(), pipeline.stepNames(), pipeline.unavailableReason()));
         }
         this.infos = List.copyOf(list);
+        this.sinks = new PipelineSinks(pipelines);
     }
 
     @Override
@@ -37,6 +47,11 @@ final class DefinedPipelineRegistry implements PipelineRegistry {
 
     @Override
     public FrameProcessor open(String pipelineId) throws PipelineUnavailableException {
+        return open(pipelineId, "-");
+    }
+
+    @Override
+    public FrameProcessor open(String pipelineId, String sessionId) throws PipelineUnavailableException {
         PipelineDefinition pipeline = definitions.get(pipelineId);
         if (pipeline == null) {
             throw new PipelineUnavailableException("unknown pipeline '" + pipelineId + "'");
@@ -44,10 +59,28 @@ final class DefinedPipelineRegistry implements PipelineRegistry {
         if (pipeline.unavailableReason() != null) {
             throw new PipelineUnavailableException(pipeline.unavailableReason());
         }
+        EventPublisher publisher = sinks.publisher(pipelineId, sessionId);
+        StepScope scope = new StepScope(pipelineId, sessionId, telemetry, publisher);
         List<Step> steps = new ArrayList<>();
-        for (Supplier<Step> step : pipeline.steps()) {
-            steps.add(step.get());
+        for (Function<StepScope, Step> step : pipeline.steps()) {
+            steps.add(step.apply(scope));
         }
-        return new ChainedPipeline(pipeline.keys(), steps, decoder, limits);
+        return new ChainedPipeline(pipeline.keys(), steps, decoder, limits, publisher);
+    }
+
+    /** @return what the pipelines count across sessions */
+    PipelineTelemetry telemetry() {
+        return telemetry;
+    }
+
+    /** @return the pipelines' sinks, for their metrics */
+    PipelineSinks sinks() {
+        return sinks;
+    }
+
+    /** Stops the sinks' threads (what is still queued is dropped). */
+    @Override
+    public void close() {
+        sinks.close();
     }
 }

@@ -11,8 +11,10 @@ import java.util.List;
  */
 record ParamSpec(String name, Type type, double min, double max, List<String> allowed, Object fallback) {
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper PLAIN = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** What kind of value a parameter takes. */
-    enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICES, TEXT, TEXTS, INTEGERS }
+    enum Type { INTEGER, NUMBER, BOOLEAN, CHOICE, CHOICES, TEXT, TEXTS, INTEGERS, JSON }
 
     static ParamSpec integer(String name, long min, long max, long fallback) {
         return new ParamSpec(name, Type.INTEGER, min, max, List.of(), fallback);
@@ -41,6 +43,11 @@ record ParamSpec(String name, Type type, double min, double max, List<String> al
     /** A list of non-empty strings, any (checked by the step, e.g. against a model's class names); the default is empty. */
     static ParamSpec texts(String name) {
         return new ParamSpec(name, Type.TEXTS, 0, 0, List.of(), List.of());
+    }
+
+    /** Any JSON value, as plain maps, lists, strings, numbers and booleans; the step checks it. */
+    static ParamSpec json(String name, Object fallback) {
+        return new ParamSpec(name, Type.JSON, 0, 0, List.of(), fallback);
     }
 
     /** A list of exactly {@code count} whole numbers in a range; the default is all zeros. */
@@ -89,6 +96,9 @@ record ParamSpec(String name, Type type, double min, double max, List<String> al
                     throw bad("a string", value);
                 }
                 return value.asText();
+            }
+            case JSON -> {
+                return PLAIN.convertValue(value, Object.class);
             }
             case TEXTS -> {
                 if (!value.isArray() || value.isEmpty()) {

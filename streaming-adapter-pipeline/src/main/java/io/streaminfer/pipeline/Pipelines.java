@@ -67,6 +67,49 @@ public final class Pipelines {
     }
 
     /**
+     * @param registry a registry made by this class
+     * @return what its pipelines count across sessions (zone events, active tracks); empty for
+     *         another registry
+     */
+    public static java.util.Optional<PipelineTelemetry> telemetry(io.streaminfer.core.PipelineRegistry registry) {
+        return registry instanceof DefinedPipelineRegistry defined ? java.util.Optional.of(defined.telemetry())
+                : java.util.Optional.empty();
+    }
+
+    /**
+     * One sink of one pipeline, for the server's metrics.
+     *
+     * @param pipeline the pipeline's id
+     * @param name     the sink's kind and position in the pipeline's list, e.g. {@code mqtt-1}
+     * @param sink     the sink (its {@link io.streaminfer.sinks.EventSink#stats()})
+     */
+    public record SinkOf(String pipeline, String name, io.streaminfer.sinks.EventSink sink) {
+    }
+
+    /**
+     * @param registry a registry made by this class
+     * @return its pipelines' sinks; empty for another registry
+     */
+    public static java.util.List<SinkOf> sinks(io.streaminfer.core.PipelineRegistry registry) {
+        if (!(registry instanceof DefinedPipelineRegistry defined)) {
+            return java.util.List.of();
+        }
+        return defined.sinks().all().stream()
+                .map(s -> new SinkOf(s.pipeline(), s.name(), s.sink())).toList();
+    }
+
+    /**
+     * Stops the sinks' threads of a registry made by this class; nothing for another.
+     *
+     * @param registry a registry
+     */
+    public static void close(io.streaminfer.core.PipelineRegistry registry) {
+        if (registry instanceof DefinedPipelineRegistry defined) {
+            defined.close();
+        }
+    }
+
+    /**
      * @return the JPEG decoder the pipelines use here ({@code opencv} or {@code imageio})
      */
     public static String decoderName() {

@@ -11,7 +11,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -61,17 +61,19 @@ final class PipelinesFile {
         }
         for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();
-            if (!"steps".equals(key)) {
-                throw new PipelineFileException(where + ": unknown key '" + key + "' (known: steps)");
+            if (!"steps".equals(key) && !"sinks".equals(key)) {
+                throw new PipelineFileException(where + ": unknown key '" + key + "' (known: steps, sinks)");
             }
         }
+        List<Map<String, Object>> sinks = sinks(node.get("sinks"), where);
         JsonNode steps = node.get("steps");
         if (steps == null || !steps.isArray() || steps.isEmpty()) {
             throw new PipelineFileException(where + ": \"steps\" must be a non-empty list of steps");
         }
         List<String> names = new ArrayList<>();
         List<String> resultKeys = new ArrayList<>();
-        List<Supplier<Step>> suppliers = new ArrayList<>();
+        List<Function<StepScope, Step>> makers = new ArrayList<>();
+        Map<String, List<String>> zones = new java.util.LinkedHashMap<>();
         Map<String, Integer> seen = new HashMap<>();
         String unavailable = null;
         for (int i = 0; i < steps.size(); i++) {
@@ -95,16 +97,48 @@ final class PipelinesFile {
             names.add(name);
             resultKeys.add(count == 1 ? name : name + "_" + count);
             // an unavailable step is never instantiated: its pipeline refuses sessions with the reason
-            suppliers.add(problem.isPresent() ? () -> {
+            makers.add(problem.isPresent() ? scope -> {
                 throw new IllegalStateException(problem.get());
             } : build(type.get(), params, stepWhere + " '" + name + "'"));
+            if ("zones".equals(name)) {
+                zones.putAll(ZonesStep.declared(params));
+            }
         }
-        return new PipelineDefinition(id, names, resultKeys, suppliers, unavailable);
+        if (!zones.isEmpty() && !names.contains("track")) {
+            throw new PipelineFileException(where + ": a 'zones' step judges tracks: put a 'track' step before it");
+        }
+        return new PipelineDefinition(id, names, resultKeys, makers, unavailable, zones, names.contains("track"), sinks);
     }
 
-    private static Supplier<Step> build(StepType type, StepParams params, String where) {
+    private static List<Map<String, Object>> sinks(JsonNode node, String where) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new PipelineFileException(where + ": \"sinks\" must be a list of sinks, e.g. [{\"sink\": \"mqtt\", ...}]");
+        }
+        List<Map<String, Object>> sinks = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode sink = node.get(i);
+            if (!sink.isObject() || !sink.hasNonNull("sink") || !sink.get("sink").isTextual()) {
+                throw new PipelineFileException(where + ", sink " + (i + 1)
+                        + ": must be an object with a \"sink\" kind, e.g. {\"sink\": \"webhook\", \"url\": \"http://...\"}");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = JSON_VALUES.convertValue(sink, Map.class);
+            try {
+                io.streaminfer.sinks.Sinks.check(config);
+            } catch (IllegalArgumentException e) {
+                throw new PipelineFileException(where + ", sink " + (i + 1) + ": " + e.getMessage());
+            }
+            sinks.add(java.util.Collections.unmodifiableMap(config));
+        }
+        return sinks;
+    }
+
+    private static Function<StepScope, Step> build(StepType type, StepParams params, String where) {
         try {
-            return type.factory().apply(params);
+            return type.maker(params);
         } catch (IllegalArgumentException e) {
             throw new PipelineFileException(where + ": " + e.getMessage());
         }

@@ -16,6 +16,20 @@ interface Step extends AutoCloseable {
      */
     StepOutput apply(Frame frame, FrameImage image) throws Exception;
 
+    /**
+     * For steps that work on what the steps before them found ({@code track}, {@code zones}); the
+     * others ignore the context.
+     *
+     * @param frame   the frame
+     * @param image   the frame's pixels
+     * @param context the detections of the steps before this one, and the session's shared notes
+     * @return what the step found; {@link StepOutput#replacing} to annotate the detections found
+     * @throws Exception when the step fails on this frame
+     */
+    default StepOutput apply(Frame frame, FrameImage image, StepContext context) throws Exception {
+        return apply(frame, image);
+    }
+
     /** @return whether the step reads colour ({@link FrameImage#rgb()}); the frame is then decoded in colour once */
     default boolean needsColor() {
         return false;

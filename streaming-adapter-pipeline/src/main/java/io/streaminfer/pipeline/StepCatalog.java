@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.nio.file.Path;
+import io.streaminfer.pipeline.track.Anchor;
+import io.streaminfer.pipeline.track.TrackerSettings;
 
 /** Every step a pipelines file may use, with its parameters: the built-in ones, then the {@link StepFactory} extensions. */
 final class StepCatalog {
@@ -42,6 +44,8 @@ final class StepCatalog {
         add(ocr());
         // objects: 0.5 as Frigate's min_score (a stream answers many frames: a false box on each is noise);
         // onnx keeps Ultralytics' predict default
+        add(track());
+        add(zones());
         add(objects("objects", "yolov8n", "min_score", 0.5, options.models()));
         add(objects("onnx", "", "conf", 0.25, options.models()));
         ExtensionSteps.discover(extensionLoader(), List.copyOf(types.keySet()))
@@ -160,6 +164,39 @@ final class StepCatalog {
                 ModelFiles.resolve(p.text("model"), models.directory()); // a malformed name is a mistake in the file
             }
             return load.apply(p).why();
+        });
+    }
+
+    /** {@code track}: ByteTrack over the detections of the steps before it. */
+    private static StepType track() {
+        List<ParamSpec> params = List.of(
+                ParamSpec.number("high_score", 0.0, 1.0, 0.5),
+                ParamSpec.number("low_score", 0.0, 1.0, 0.1),
+                ParamSpec.number("match_iou", 0.0, 1.0, 0.3),
+                ParamSpec.number("max_lost_s", 0.1, 600.0, 1.0),
+                ParamSpec.integer("min_hits", 1, 100, 3),
+                ParamSpec.texts("labels"));
+        return StepType.scoped("track", params, p -> {
+            TrackerSettings settings = TrackerSettings.builder()
+                    .highScore(p.number("high_score")).lowScore(p.number("low_score")).matchIou(p.number("match_iou"))
+                    .maxLostSeconds(p.number("max_lost_s")).minHits((int) p.integer("min_hits"))
+                    .labels(java.util.Set.copyOf(p.list("labels"))).build();
+            return scope -> new TrackStep(settings, scope.telemetry(), scope.pipelineId());
+        });
+    }
+
+    /** {@code zones}: named polygons and lines, judged on the tracks of a {@code track} step before it. */
+    private static StepType zones() {
+        List<ParamSpec> params = List.of(
+                ParamSpec.json("zones", List.of()),
+                ParamSpec.json("lines", List.of()),
+                ParamSpec.choice("anchor", List.of("bottom_centre", "centre", "top_centre"), "bottom_centre"),
+                ParamSpec.integer("min_frames", 1, 100, 2));
+        return StepType.scoped("zones", params, p -> {
+            ZonesStep.Shapes shapes = ZonesStep.shapes(p);
+            Anchor anchor = Anchor.fromConfigName(p.text("anchor"));
+            return scope -> new ZonesStep(shapes.zones(), shapes.lines(), anchor, scope.telemetry(), scope.pipelineId(),
+                    scope.publisher());
         });
     }
 

@@ -35,6 +35,11 @@ record StepParams(Map<String, Object> values) {
         return (List<String>) get(name);
     }
 
+    /** @return a {@link ParamSpec#json} value: maps, lists, strings, numbers, booleans */
+    Object json(String name) {
+        return get(name);
+    }
+
     private Object get(String name) {
         Object value = values.get(name);
         if (value == null) {

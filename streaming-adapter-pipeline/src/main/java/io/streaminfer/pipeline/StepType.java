@@ -14,19 +14,37 @@ import java.util.function.Supplier;
  * @param availability why it cannot run here with these parameters, or empty when it can
  * @param factory      makes, from checked parameters, a supplier of per-session instances
  * @param openParams   whether any parameter is passed through unchecked (an extension checks its own)
+ * @param scoped       instead of {@code factory}, for steps that need to know their pipeline and
+ *                     session ({@code track}, {@code zones}): makes a per-session instance from a
+ *                     {@link StepScope}; {@literal null} for the others
  */
 record StepType(String name, List<ParamSpec> params, Function<StepParams, Optional<String>> availability,
-                Function<StepParams, Supplier<Step>> factory, boolean openParams) {
+                Function<StepParams, Supplier<Step>> factory, boolean openParams,
+                Function<StepParams, Function<StepScope, Step>> scoped) {
 
     StepType(String name, List<ParamSpec> params, Function<StepParams, Optional<String>> availability,
              Function<StepParams, Supplier<Step>> factory) {
-        this(name, params, availability, factory, false);
+        this(name, params, availability, factory, false, null);
+    }
+
+    /** A step whose instances know their pipeline and session. */
+    static StepType scoped(String name, List<ParamSpec> params, Function<StepParams, Function<StepScope, Step>> scoped) {
+        return new StepType(name, params, null, null, false, scoped);
+    }
+
+    /** @return how to make one instance per session from checked parameters */
+    Function<StepScope, Step> maker(StepParams checked) {
+        if (scoped != null) {
+            return scoped.apply(checked);
+        }
+        Supplier<Step> supplier = factory.apply(checked);
+        return scope -> supplier.get();
     }
 
     /** A step added by a {@link StepFactory} on the class path. */
     static StepType extension(StepFactory factory) {
         return new StepType(factory.name(), List.of(), p -> factory.unavailableReason(p.values()),
-                p -> ExtensionSteps.adapt(factory.create(p.values())), true);
+                p -> ExtensionSteps.adapt(factory.create(p.values())), true, null);
     }
 
     StepType {
@@ -37,7 +55,7 @@ record StepType(String name, List<ParamSpec> params, Function<StepParams, Option
     }
 
     StepType withAvailability(Function<StepParams, Optional<String>> check) {
-        return new StepType(name, params, check, factory, openParams);
+        return new StepType(name, params, check, factory, openParams, scoped);
     }
 
     Optional<ParamSpec> param(String paramName) {

@@ -41,7 +41,26 @@ public final class Sinks {
         return create(config, Backoff.DEFAULT);
     }
 
+    /**
+     * Checks a sink's config without starting anything (for a configuration file read at startup).
+     *
+     * @param config the sink's config, as parsed from JSON; never {@literal null}
+     * @throws IllegalArgumentException as {@link #create(Map)} does
+     */
+    public static void check(Map<String, ?> config) {
+        plan(config);
+    }
+
     static EventSink create(Map<String, ?> config, Backoff backoff) {
+        Plan plan = plan(config);
+        return new QueuedSink(plan.delivery().get(), plan.capacity(), plan.results(), backoff).start();
+    }
+
+    /** A checked config: what to deliver with, the queue's capacity, whether results go too. */
+    private record Plan(Supplier<Delivery> delivery, int capacity, boolean results) {
+    }
+
+    private static Plan plan(Map<String, ?> config) {
         Objects.requireNonNull(config, "config");
         ConfigReader reader = new ConfigReader("event sink", config);
         String kind = reader.requiredText(SINK, "\"mqtt\" or \"webhook\"");
@@ -58,8 +77,6 @@ public final class Sinks {
             }
             default -> throw reader.problem("'sink' must be \"mqtt\" or \"webhook\", got \"" + kind + "\"");
         };
-        int capacity = common.integer(QUEUE_CAPACITY);
-        boolean results = common.bool(RESULTS, false);
-        return new QueuedSink(delivery.get(), capacity, results, backoff).start();
+        return new Plan(delivery, common.integer(QUEUE_CAPACITY), common.bool(RESULTS, false));
     }
 }

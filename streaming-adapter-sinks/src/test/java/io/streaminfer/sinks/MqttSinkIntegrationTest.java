@@ -1,5 +1,7 @@
 package io.streaminfer.sinks;
 
+import io.streaminfer.tck.Mosquitto;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -31,15 +33,15 @@ class MqttSinkIntegrationTest {
     @TempDir
     Path dir;
 
-    private MosquittoBroker broker;
+    private Mosquitto broker;
     private final LogCapture logs = new LogCapture();
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final String clientId = "sink-it-" + ++clients;
 
     @BeforeEach
     void startBroker() throws Exception {
-        MosquittoBroker.assumeInstalled();
-        broker = MosquittoBroker.start(dir);
+        Mosquitto.assumeInstalled();
+        broker = Mosquitto.start(dir);
     }
 
     @AfterEach

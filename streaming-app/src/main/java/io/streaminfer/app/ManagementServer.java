@@ -214,7 +214,10 @@ final class ManagementServer implements AutoCloseable {
                         }
                     }
                     case "/metrics" -> send(request, response, callback, 200, PROMETHEUS_TEXT, metrics.scrape());
-                    case "/pipelines" -> send(request, response, callback, 200, JSON, PipelinesJson.of(engine.registry()));
+                    case "/pipelines" -> send(request, response, callback, 200, JSON, PipelinesJson.of(engine.registry(),
+                            id -> io.streaminfer.pipeline.Pipelines.sinks(engine.registry()).stream()
+                                    .filter(sink -> sink.pipeline().equals(id))
+                                    .map(sink -> sink.name() + ": " + sink.sink().describe()).toList()));
                     case "/sessions" -> guarded(request, response, callback);
                     default -> send(request, response, callback, 404, JSON,
                             json(Map.of("error", "not_found", "endpoints", ENDPOINTS)));

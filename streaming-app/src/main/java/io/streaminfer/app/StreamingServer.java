@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.streaminfer.micrometer.MicrometerStreamListener;
 import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.jetty.JettyStreamingServer;
@@ -21,6 +22,8 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.pipeline.PipelineFileException;
 import io.streaminfer.pipeline.PipelineOptions;
+import io.streaminfer.pipeline.PipelineTelemetry;
+import io.streaminfer.sinks.SinkStats;
 import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.tyrus.TyrusStreamingServer;
 import io.streaminfer.protocol.HttpContent;
@@ -74,9 +77,42 @@ public final class StreamingServer implements AutoCloseable {
                 .listener(StreamListener.all(new LoggingStreamListener(), streamMetrics))
                 .build();
         streamMetrics.bindEngine(engine);
+        bindPipelineMetrics(registry);
         FunctionCounter.builder("stream.log.events.dropped", engine, e -> NonBlockingAppender.dropped())
                 .description("Log events dropped so that logging never blocks (queue full, or debug under load)")
                 .register(metrics);
+    }
+
+    /** Zone events, active tracks and sinks: what the pipelines count outside the engine. */
+    private void bindPipelineMetrics(PipelineRegistry registry) {
+        Pipelines.telemetry(registry).ifPresent(telemetry -> {
+            for (PipelineTelemetry.ZoneSeries series : telemetry.zoneSeries()) {
+                FunctionCounter.builder("stream.zone.events", telemetry, t -> t.zoneEvents(series))
+                        .description("Zone events (enter, leave, loiter, cross) by pipeline, zone or line, and type")
+                        .tags("pipeline", series.pipeline(), "zone", series.zone(), "type", series.type())
+                        .register(metrics);
+            }
+            for (String pipeline : telemetry.activeTracks().keySet()) {
+                Gauge.builder("stream.tracks.active", telemetry, t -> t.activeTracks().getOrDefault(pipeline, 0L))
+                        .description("Confirmed tracks held by the sessions of a pipeline (seen, or lost and not yet removed)")
+                        .tag("pipeline", pipeline).register(metrics);
+            }
+        });
+        for (Pipelines.SinkOf sink : Pipelines.sinks(registry)) {
+            SinkStats stats = sink.sink().stats();
+            String[] tags = {"pipeline", sink.pipeline(), "sink", sink.name()};
+            FunctionCounter.builder("stream.sink.events.sent", stats, SinkStats::sent)
+                    .description("Events a sink delivered").tags(tags).register(metrics);
+            FunctionCounter.builder("stream.sink.events.failed", stats, SinkStats::failed)
+                    .description("Send attempts that failed (retried with backoff)").tags(tags).register(metrics);
+            FunctionCounter.builder("stream.sink.events.dropped", stats, SinkStats::dropped)
+                    .description("Events a sink dropped: the oldest when its queue was full, or refused by the endpoint")
+                    .tags(tags).register(metrics);
+            Gauge.builder("stream.sink.queue.length", stats, SinkStats::queueLength)
+                    .description("Events waiting in a sink's queue").tags(tags).register(metrics);
+            Gauge.builder("stream.sink.up", stats, s -> s.connected() ? 1 : 0)
+                    .description("1 while a sink's last send succeeded").tags(tags).register(metrics);
+        }
     }
 
     private static PipelineRegistry pipelines(ServerSettings settings) {
@@ -224,6 +260,7 @@ public final class StreamingServer implements AutoCloseable {
             management.close();
         }
         engine.shutdown(Duration.ZERO);
+        Pipelines.close(engine.registry());
         gcMetrics.close();
         metrics.close();
     }

@@ -32,6 +32,20 @@ public interface PipelineRegistry {
     FrameProcessor open(String pipelineId) throws PipelineUnavailableException;
 
     /**
+     * Creates the processor of one session, knowing which session it serves (for what it reports
+     * outside the session's own answers, like events sent to a broker). The engine calls this one;
+     * the default ignores the id.
+     *
+     * @param pipelineId an id listed by {@link #pipelines()} as available
+     * @param sessionId  the session's id, as {@link StreamSession#id()} and the logs show it
+     * @return a new processor, never {@literal null}
+     * @throws PipelineUnavailableException when the pipeline cannot run, with the reason
+     */
+    default FrameProcessor open(String pipelineId, String sessionId) throws PipelineUnavailableException {
+        return open(pipelineId);
+    }
+
+    /**
      * @param pipelineId an id
      * @return the pipeline with that id, if any
      */

@@ -191,7 +191,7 @@ public final class StreamEngine implements AutoCloseable {
         }
         FrameProcessor processor;
         try {
-            processor = registry.open(pipelineId);
+            processor = registry.open(pipelineId, sessionId);
         } catch (PipelineUnavailableException e) {
             release(address);
             LOG.log(Level.WARNING, "pipeline '" + pipelineId + "' is unavailable: " + e.getMessage());

@@ -18,7 +18,24 @@ public final class PipelinesJson {
     }
 
     public static String of(PipelineRegistry registry) {
-        List<Map<String, Object>> pipelines = registry.pipelines().stream().map(PipelinesJson::describe).toList();
+        return of(registry, id -> List.of());
+    }
+
+    /**
+     * @param registry the pipelines
+     * @param sinks    where each pipeline's events go, described without credentials; a pipeline
+     *                 with none is listed without the key
+     * @return the JSON list, with {@code "sinks"} for the pipelines that have some
+     */
+    public static String of(PipelineRegistry registry, java.util.function.Function<String, List<String>> sinks) {
+        List<Map<String, Object>> pipelines = registry.pipelines().stream().map(p -> {
+            Map<String, Object> json = describe(p);
+            List<String> described = sinks.apply(p.id());
+            if (!described.isEmpty()) {
+                json.put("sinks", described);
+            }
+            return json;
+        }).toList();
         try {
             return JSON.writeValueAsString(pipelines);
         } catch (JsonProcessingException e) {

@@ -114,6 +114,9 @@ function connect() {
   let url = `${scheme}://${location.host}/ws/video/stream?pipeline_id=${encodeURIComponent(state.pipeline)}`;
   if (params.has('token')) url += `&access_token=${encodeURIComponent(params.get('token'))}`; // browsers cannot set headers
   const ws = new WebSocket(url);
+  zoneState.geometry = null; // a new session: its track ids and counts start over
+  zoneState.counts = null;
+  zoneState.trails.clear();
   ws.binaryType = 'arraybuffer';
   state.ws = ws;
   state.nextIndex = 1;
@@ -155,6 +158,7 @@ function handleMessage(message) {
         if (state.latencies.length > 200) state.latencies.shift();
       }
       state.lastResult = message.result;
+      rememberTracks(message.result);
       showDetections(message.result);
     }
     return;
@@ -207,8 +211,83 @@ function render() {
   requestAnimationFrame(render);
 }
 
+// ---- tracks, zones and counts (the track and zones steps) ------------------------------------
+
+const TRAIL_POINTS = 20;           // a track's trail: its last positions (bottom centre)
+const zoneState = { geometry: null, trails: new Map(), counts: null };
+
+function rememberTracks(result) {
+  if (!result) return;
+  const geometry = Object.values(result).find((v) => v && typeof v === 'object' && v.geometry)?.geometry;
+  if (geometry) zoneState.geometry = geometry;
+  if (result.counts) zoneState.counts = result.counts;
+  const seen = new Set();
+  for (const d of result.detections ?? []) {
+    if (d.track_id === undefined) continue;
+    seen.add(d.track_id);
+    const trail = zoneState.trails.get(d.track_id) ?? [];
+    trail.push([(d.x + d.w / 2) / result.width, (d.y + d.h) / result.height]);
+    if (trail.length > TRAIL_POINTS) trail.shift();
+    zoneState.trails.set(d.track_id, trail);
+  }
+  for (const id of [...zoneState.trails.keys()]) {
+    if (!seen.has(id) && zoneState.trails.size > 50) zoneState.trails.delete(id); // forget old tracks
+  }
+  showCounts();
+}
+
+function drawZones() {
+  const g = zoneState.geometry;
+  const w = display.width;
+  const h = display.height;
+  displayContext.lineWidth = 2;
+  displayContext.font = '13px system-ui, sans-serif';
+  if (g) {
+    for (const zone of g.zones ?? []) {
+      displayContext.beginPath();
+      zone.polygon.forEach(([x, y], i) => (i ? displayContext.lineTo(x * w, y * h) : displayContext.moveTo(x * w, y * h)));
+      displayContext.closePath();
+      displayContext.fillStyle = 'rgba(49, 130, 206, 0.15)';
+      displayContext.fill();
+      displayContext.strokeStyle = '#3182ce';
+      displayContext.stroke();
+      displayContext.fillStyle = '#3182ce';
+      displayContext.fillText(zone.name, zone.polygon[0][0] * w + 4, zone.polygon[0][1] * h + 14);
+    }
+    for (const line of g.lines ?? []) {
+      displayContext.strokeStyle = '#d69e2e';
+      displayContext.beginPath();
+      displayContext.moveTo(line.from[0] * w, line.from[1] * h);
+      displayContext.lineTo(line.to[0] * w, line.to[1] * h);
+      displayContext.stroke();
+      displayContext.fillStyle = '#d69e2e';
+      displayContext.fillText(line.name, line.from[0] * w + 4, line.from[1] * h - 4);
+    }
+  }
+  for (const [id, trail] of zoneState.trails) {
+    if (trail.length < 2) continue;
+    displayContext.strokeStyle = colorFor('track ' + id);
+    displayContext.beginPath();
+    trail.forEach(([x, y], i) => (i ? displayContext.lineTo(x * w, y * h) : displayContext.moveTo(x * w, y * h)));
+    displayContext.stroke();
+  }
+}
+
+function showCounts() {
+  const list = $('counts');
+  if (!list || !zoneState.counts) return;
+  const items = Object.entries(zoneState.counts).map(([name, c]) => {
+    const item = document.createElement('li');
+    item.dataset.name = name;
+    item.textContent = c.inside !== undefined ? `${name}: ${c.inside} inside` : `${name}: ${c.in} in, ${c.out} out`;
+    return item;
+  });
+  list.replaceChildren(...items);
+}
+
 function drawBoxes(result) {
   if (!result || !Array.isArray(result.detections) || !result.width) return;
+  drawZones();
   const sx = display.width / result.width;
   const sy = display.height / result.height;
   displayContext.lineWidth = 2;
@@ -217,7 +296,8 @@ function drawBoxes(result) {
     const color = colorFor(d.label);
     displayContext.strokeStyle = color;
     displayContext.strokeRect(d.x * sx, d.y * sy, d.w * sx, d.h * sy);
-    const caption = d.text ? `${d.label}: ${d.text}` : `${d.label} ${Math.round(d.score * 100)}%`;
+    const caption = (d.track_id !== undefined ? `#${d.track_id} ` : '')
+      + (d.text ? `${d.label}: ${d.text}` : `${d.label} ${Math.round(d.score * 100)}%`);
     const width = displayContext.measureText(caption).width + 8;
     const left = Math.max(0, Math.min(d.x * sx, display.width - width)); // keep the caption on the picture
     displayContext.fillStyle = color;
@@ -258,7 +338,8 @@ function showDetections(result) {
     const item = document.createElement('li');
     item.dataset.label = d.label;
     if (d.text !== undefined) item.dataset.text = d.text;
-    item.textContent = `${d.label}${d.text ? ': ' + d.text : ''} (${d.x}, ${d.y}, ${d.w}x${d.h}, ${Math.round(d.score * 100)}%)`;
+    if (d.track_id !== undefined) item.dataset.track = d.track_id;
+    item.textContent = `${d.track_id !== undefined ? '#' + d.track_id + ' ' : ''}${d.label}${d.text ? ': ' + d.text : ''} (${d.x}, ${d.y}, ${d.w}x${d.h}, ${Math.round(d.score * 100)}%)`;
     return item;
   });
   list.replaceChildren(...items);

@@ -1,4 +1,4 @@
-package io.streaminfer.sinks;
+package io.streaminfer.tck;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -13,12 +13,16 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Debian's Mosquitto on a free port of 127.0.0.1, from a generated config (anonymous clients,
- * no persistence). It can be stopped and started again on the same port.
+ * A real MQTT broker for tests of event sinks: Debian's Mosquitto ({@code apt-get install
+ * mosquitto}) on a free port of 127.0.0.1, from a generated config (anonymous clients, no
+ * persistence). It can be stopped and started again on the same port, to test a sink's recovery.
  */
-final class MosquittoBroker implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
-    static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+    private static final java.time.Duration START = java.time.Duration.ofSeconds(15);
+
+    /** Where Debian puts the broker. */
+    public static final Path BINARY = Path.of("/usr/sbin/mosquitto");
 
     private final Path dir;
     private final int port;
@@ -26,7 +30,7 @@ final class MosquittoBroker implements AutoCloseable {
     private Process process;
     private int starts;
 
-    private MosquittoBroker(Path dir, int port) throws IOException {
+    private Mosquitto(Path dir, int port) throws IOException {
         this.dir = dir;
         this.port = port;
         this.config = Files.writeString(dir.resolve("mosquitto.conf"), String.join("\n",
@@ -42,7 +46,7 @@ final class MosquittoBroker implements AutoCloseable {
     }
 
     /** Skips the calling test, with the reason, where Mosquitto is not installed. */
-    static void assumeInstalled() {
+    public static void assumeInstalled() {
         assumeTrue(Files.isExecutable(BINARY),
                 "mosquitto is not installed (apt-get install mosquitto); .ci/run installs it");
     }
@@ -51,47 +55,47 @@ final class MosquittoBroker implements AutoCloseable {
      * @param dir a directory for the config and the broker's log
      * @return a running broker
      */
-    static MosquittoBroker start(Path dir) throws IOException {
-        MosquittoBroker broker = new MosquittoBroker(dir, freePort());
+    public static Mosquitto start(Path dir) throws IOException {
+        Mosquitto broker = new Mosquitto(dir, freePort());
         broker.start();
         return broker;
     }
 
     /** Starts the broker (again) on its port and waits until it accepts connections. */
-    void start() throws IOException {
+    public void start() throws IOException {
         starts++;
         process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto-" + starts + ".log").toFile())
                 .start();
-        await().atMost(SinkTimeouts.START).ignoreExceptions().until(this::accepts);
+        await().atMost(START).ignoreExceptions().until(this::accepts);
     }
 
     /** Stops the broker and waits until its port refuses connections. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
         process.destroy();
-        if (!process.waitFor(SinkTimeouts.START.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(SinkTimeouts.START.toSeconds(), TimeUnit.SECONDS);
+        if (!process.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(START.toSeconds(), TimeUnit.SECONDS);
         }
         process = null;
-        await().atMost(SinkTimeouts.START).until(() -> !accepts());
+        await().atMost(START).until(() -> !accepts());
     }
 
     /** @return {@code tcp://127.0.0.1:<port>} */
-    String url() {
+    public String url() {
         return "tcp://127.0.0.1:" + port;
     }
 
     /** @return {@code tcp://<userInfo>@127.0.0.1:<port>} */
-    String url(String userInfo) {
+    public String url(String userInfo) {
         return "tcp://" + userInfo + "@127.0.0.1:" + port;
     }
 
     /** @return what the broker logged since its last start */
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(dir.resolve("mosquitto-" + starts + ".log"));
     }
 

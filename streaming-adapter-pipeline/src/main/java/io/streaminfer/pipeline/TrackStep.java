@@ -1,0 +1,76 @@
+package io.streaminfer.pipeline;
+
+import io.streaminfer.core.Detection;
+import io.streaminfer.core.Frame;
+import io.streaminfer.pipeline.track.Box;
+import io.streaminfer.pipeline.track.ByteTracker;
+import io.streaminfer.pipeline.track.TrackerSettings;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code track}: follows the detections of the steps before it across the session's frames with
+ * {@link ByteTracker} and gives each detection of a confirmed track its {@code track_id}. Frames
+ * the engine dropped never reach it, so it predicts motion over the frames' arrival times.
+ * Leaves the ids it removed on each frame for a {@code zones} step after it.
+ */
+final class TrackStep implements Step {
+
+    /** The session note that holds {@link Removed}. */
+    static final String REMOVED = "track.removed";
+
+    /** The track ids removed at a frame. */
+    record Removed(long frameIndex, int[] ids) {
+    }
+
+    private final ByteTracker tracker;
+    private final PipelineTelemetry telemetry;
+    private final String pipeline;
+    private long reported;
+
+    TrackStep(TrackerSettings settings, PipelineTelemetry telemetry, String pipeline) {
+        this.tracker = new ByteTracker(settings);
+        this.telemetry = telemetry;
+        this.pipeline = pipeline;
+    }
+
+    @Override
+    public StepOutput apply(Frame frame, FrameImage image) {
+        throw new IllegalStateException("track runs with its context");
+    }
+
+    @Override
+    public StepOutput apply(Frame frame, FrameImage image, StepContext context) {
+        List<Detection> found = context.found();
+        List<Box> boxes = new ArrayList<>(found.size());
+        for (Detection d : found) {
+            boxes.add(new Box(d.x(), d.y(), d.w(), d.h(), d.label(), (float) d.score()));
+        }
+        int[] ids = tracker.update(boxes, frame.receivedNanos());
+        context.session().put(REMOVED, new Removed(frame.index(), tracker.removedIds()));
+        List<Detection> annotated = new ArrayList<>(found.size());
+        for (int i = 0; i < found.size(); i++) {
+            Detection d = found.get(i);
+            if (ids[i] == ByteTracker.NO_TRACK) {
+                annotated.add(d);
+            } else {
+                Map<String, Object> extras = new HashMap<>(d.extras());
+                extras.put("track_id", ids[i]);
+                annotated.add(new Detection(d.x(), d.y(), d.w(), d.h(), d.label(), d.score(), extras));
+            }
+        }
+        long active = tracker.activeTracks();
+        telemetry.tracksChanged(pipeline, active - reported);
+        reported = active;
+        return StepOutput.replacing(Map.of("active", (int) active), annotated, Map.of());
+    }
+
+    @Override
+    public void close() {
+        telemetry.tracksChanged(pipeline, -reported);
+        reported = 0;
+    }
+}

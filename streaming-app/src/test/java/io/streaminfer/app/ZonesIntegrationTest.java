@@ -1,0 +1,136 @@
+package io.streaminfer.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.tck.Timeouts;
+import io.streaminfer.tyrus.StreamClient;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code motion} → {@code track} → {@code zones} over a real socket, on real JPEG frames: a
+ * textured square moving across coffee.jpg, through a vertical line at the middle of the frame
+ * and a zone it passes through.
+ */
+class ZonesIntegrationTest {
+
+    static final String PIPELINES = """
+            {"doorway": {"steps": [
+               {"step": "motion", "learning_rate": 1.0},
+               {"step": "track", "min_hits": 2},
+               {"step": "zones",
+                "zones": [{"name": "door", "polygon": [[0.62, 0], [0.8, 0], [0.8, 1], [0.62, 1]]}],
+                "lines": [{"name": "gate", "from": [0.5, 0], "to": [0.5, 1]}]}]}}
+            """;
+
+    /** coffee.jpg with a 60-pixel square of seeded noise at x (its texture moves with it). */
+    static byte[] frameWithSquareAt(BufferedImage background, int x) throws IOException {
+        BufferedImage frame = new BufferedImage(background.getWidth(), background.getHeight(), BufferedImage.TYPE_INT_RGB);
+        frame.createGraphics().drawImage(background, 0, 0, null);
+        Random texture = new Random(7);
+        for (int dy = 0; dy < 60; dy++) {
+            for (int dx = 0; dx < 60; dx++) {
+                int grey = texture.nextBoolean() ? 0x10 : 0xF0;
+                frame.setRGB(x + dx, 200 + dy, grey << 16 | grey << 8 | grey);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(frame, "jpg", out);
+        return out.toByteArray();
+    }
+
+    /** The results of one session: its first frame (coffee.jpg alone, the background), then the square at each x in turn. */
+    static List<JsonNode> stream(StreamingServer server, List<Integer> positions) throws Exception {
+        BufferedImage background = ImageIO.read(new ByteArrayInputStream(SampleFrames.coffee())); // 600 x 400
+        List<JsonNode> results = new ArrayList<>();
+        try (StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()));
+             StreamClient.Stream stream = client.open("doorway")) {
+            stream.send(SampleFrames.coffee()); // the background
+            results.add(stream.next(Timeouts.ANSWER).json().get("result"));
+            for (int x : positions) {
+                stream.send(frameWithSquareAt(background, x)); // one in flight: none dropped
+                results.add(stream.next(Timeouts.ANSWER).json().get("result"));
+            }
+        }
+        return results;
+    }
+
+    static List<Integer> leftToRight() {
+        List<Integer> xs = new ArrayList<>();
+        for (int x = 40; x <= 520; x += 16) {
+            xs.add(x);
+        }
+        return xs;
+    }
+
+    static List<JsonNode> events(List<JsonNode> results) {
+        List<JsonNode> events = new ArrayList<>();
+        results.forEach(r -> r.get("events").forEach(events::add));
+        return events;
+    }
+
+    @Test
+    @DisplayName("one track from start to end, one crossing of the line, enter then leave the zone; back the other way, the other direction")
+    void squareCrossesTheLineAndPassesTheZone(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("pipelines.json"), PIPELINES);
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_PIPELINES", file.toString()))) {
+            List<JsonNode> forth = stream(server, leftToRight());
+            List<Integer> reversed = new ArrayList<>(leftToRight());
+            java.util.Collections.reverse(reversed);
+            List<JsonNode> back = stream(server, reversed);
+
+            Set<Integer> ids = new LinkedHashSet<>();
+            for (JsonNode result : forth) {
+                result.get("detections").forEach(d -> {
+                    if (d.has("track_id")) {
+                        ids.add(d.get("track_id").asInt());
+                    }
+                });
+            }
+            assertThat(ids).as("track ids over the whole pass").hasSize(1);
+            assertThat(forth.get(forth.size() - 1).get("detections").get(0).get("track_id").asInt())
+                    .as("still tracked at the end").isEqualTo(ids.iterator().next());
+
+            List<JsonNode> events = events(forth);
+            assertThat(events.stream().filter(e -> "cross".equals(e.get("type").asText())))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.get("line").asText()).isEqualTo("gate");
+                        assertThat(e.get("direction").asText()).isEqualTo("out"); // left to right across a line drawn downwards
+                        assertThat(e.get("track_id").asInt()).isEqualTo(ids.iterator().next());
+                    });
+            assertThat(events.stream().filter(e -> e.has("zone")).map(e -> e.get("type").asText()).toList())
+                    .containsExactly("enter", "leave");
+            JsonNode counts = forth.get(forth.size() - 1).get("counts");
+            assertThat(counts.get("gate").get("out").asInt()).isEqualTo(1);
+            assertThat(counts.get("gate").get("in").asInt()).isZero();
+            assertThat(counts.get("door").get("inside").asInt()).isZero();
+            assertThat(forth.get(0).get("zones").get("geometry").get("lines").get(0).get("name").asText())
+                    .as("the session's first result draws the zones").isEqualTo("gate");
+            assertThat(forth.get(1).has("zones")).as("only the first").isFalse();
+
+            List<JsonNode> backEvents = events(back);
+            assertThat(backEvents.stream().filter(e -> "cross".equals(e.get("type").asText())))
+                    .singleElement().satisfies(e -> assertThat(e.get("direction").asText()).isEqualTo("in"));
+            assertThat(backEvents.stream().filter(e -> e.has("zone")).map(e -> e.get("type").asText()).toList())
+                    .containsExactly("enter", "leave");
+        }
+    }
+}
