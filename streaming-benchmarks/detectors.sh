@@ -11,15 +11,16 @@
 # node + npm (the baseline's `npm ci` runs here). Writes everything to $OUT.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT="$(pwd)"
 OUT="${OUT:-/tmp/detectors-$(date +%Y%m%d-%H%M)}"
 mkdir -p "$OUT"
 CP="streaming-benchmarks/target/classes:streaming-benchmarks/target/lib/*"
-FRAMES=streaming-tck/src/main/resources/io/streaminfer/tck/frames
+FRAMES="$ROOT/streaming-tck/src/main/resources/io/streaminfer/tck/frames"
 MODELS="${STREAM_MODELS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/streaminfer/models}"
 echo "results in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# 1. JMH
-java -cp "$CP" org.openjdk.jmh.Main DetectorBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s \
+# 1. JMH (SKIP_JMH=1 to rerun only the rest)
+[ -n "${SKIP_JMH:-}" ] || java -cp "$CP" org.openjdk.jmh.Main DetectorBenchmark -f 1 -wi 3 -w 2s -i 5 -r 2s \
   -p threads=1,2 -p model=objects,objects_320,faces -rf json -rff "$OUT/jmh.json" | tee "$OUT/jmh.txt" | grep -E "^Detector|^Benchmark"
 
 # 2. Node.js baseline

@@ -12,9 +12,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,8 +31,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class ConsoleBrowserIntegrationTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Duration UI = Duration.ofSeconds(30);
     private static final String QR_TEXT = "https://example.org/streaming/camera-7";
 
@@ -44,23 +39,9 @@ class ConsoleBrowserIntegrationTest {
 
     @BeforeAll
     static void start() throws IOException {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "Chromium is not installed (apt-get install chromium chromium-driver); .ci/run installs it");
+        HeadlessChromium.assumeInstalled();
         server = TestServers.start(Map.of("STREAM_DELAY_MS", "100"));
-        Path camera = fakeCamera();
-        Path profile = Files.createTempDirectory("console-chromium");
-        ChromeOptions options = new ChromeOptions()
-                .setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        "--no-first-run", "--window-size=1400,1000", "--user-data-dir=" + profile,
-                        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                        "--use-file-for-fake-video-capture=" + camera);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(fakeCamera());
     }
 
     @AfterAll

@@ -131,6 +131,14 @@ class ZonesIntegrationTest {
                     .singleElement().satisfies(e -> assertThat(e.get("direction").asText()).isEqualTo("in"));
             assertThat(backEvents.stream().filter(e -> e.has("zone")).map(e -> e.get("type").asText()).toList())
                     .containsExactly("enter", "leave");
+
+            PrometheusText metrics = new PrometheusText(java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(metrics.value("stream_zone_events_total{pipeline=\"doorway\",type=\"cross\",zone=\"gate\"}")).isEqualTo(2);
+            assertThat(metrics.value("stream_zone_events_total{pipeline=\"doorway\",type=\"enter\",zone=\"door\"}")).isEqualTo(2);
+            assertThat(metrics.value("stream_zone_events_total{pipeline=\"doorway\",type=\"loiter\",zone=\"door\"}")).isZero();
+            assertThat(metrics.value("stream_tracks_active{pipeline=\"doorway\"}")).as("both sessions closed").isZero();
         }
     }
 }
