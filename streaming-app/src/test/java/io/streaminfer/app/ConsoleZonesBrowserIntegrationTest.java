@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -74,6 +73,8 @@ class ConsoleZonesBrowserIntegrationTest {
                 .until(() -> !browser.findElements(By.cssSelector("#detections li[data-track]")).isEmpty());
         await().atMost(UI).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#counts li[data-name='gate']"))
                 .getText().matches("gate: \\d+ in, [1-9]\\d* out"));
-        assertThat(browser.findElement(By.cssSelector("#counts li[data-name='door']")).getText()).matches("door: \\d+ inside");
+        // the lists are redrawn on every result: an element found may be gone when read, so read again
+        await().atMost(UI).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#counts li[data-name='door']"))
+                .getText().matches("door: \\d+ inside"));
     }
 }
