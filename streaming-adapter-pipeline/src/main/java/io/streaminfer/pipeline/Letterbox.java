@@ -55,6 +55,16 @@ record Letterbox(int size, float scale, int width, int height, int padX, int pad
         return reduction;
     }
 
+    /** @return the intersection over union of two boxes given by their corners; 0 when either is empty */
+    static float iou(float ax1, float ay1, float ax2, float ay2, float bx1, float by1, float bx2, float by2) {
+        float w = Math.min(ax2, bx2) - Math.max(ax1, bx1);
+        float h = Math.min(ay2, by2) - Math.max(ay1, by1);
+        float intersection = Math.max(0, w) * Math.max(0, h);
+        float union = Math.max(0, ax2 - ax1) * Math.max(0, ay2 - ay1) + Math.max(0, bx2 - bx1) * Math.max(0, by2 - by1)
+                - intersection;
+        return union <= 0 ? 0 : intersection / union;
+    }
+
     /** @return the frame x of an input x */
     float frameX(float inputX) {
         return (inputX - padX) / scale;

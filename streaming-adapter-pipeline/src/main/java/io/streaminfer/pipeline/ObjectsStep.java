@@ -116,14 +116,14 @@ final class ObjectsStep implements Step {
 
     @Override
     public StepOutput apply(Frame frame, FrameImage image) throws PipelineException, InterruptedException {
-        YoloDetector.Found found;
+        OnnxModel.Inference<List<YoloDetector.Box>> found;
         try {
             found = detector.detect(image, minScore, iou, allowed, maxDetections);
         } catch (OrtException e) {
             throw new PipelineException("the model failed on this frame", null, e);
         }
         List<Detection> detections = new ArrayList<>();
-        for (YoloDetector.Box box : found.boxes()) {
+        for (YoloDetector.Box box : found.found()) {
             int x = Math.round(box.x1());
             int y = Math.round(box.y1());
             detections.add(new Detection(x, y, Math.max(0, Math.round(box.x2()) - x), Math.max(0, Math.round(box.y2()) - y),
@@ -133,15 +133,8 @@ final class ObjectsStep implements Step {
         fields.put("count", detections.size());
         fields.put("model", detector.modelName());
         fields.put("input_size", detector.inputSize());
-        return new StepOutput(fields, detections, phases(found.preprocessNanos(), found.modelNanos(), found.postprocessNanos()));
+        return new StepOutput(fields, detections, found.phases());
     }
 
-    /** @return a model step's phases, for the result's {@code timings_ms} */
-    static Map<String, Long> phases(long preprocess, long model, long postprocess) {
-        Map<String, Long> phases = new LinkedHashMap<>();
-        phases.put("preprocess", preprocess);
-        phases.put("model", model);
-        phases.put("postprocess", postprocess);
-        return phases;
-    }
+
 }

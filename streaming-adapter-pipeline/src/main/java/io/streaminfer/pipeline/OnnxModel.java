@@ -164,6 +164,63 @@ final class OnnxModel {
         idle.offerFirst(slot);
     }
 
+    /** Turns a run's outputs into what a step reports, in frame pixels. */
+    @FunctionalInterface
+    interface Decoder<T> {
+        T decode(Slot slot, Letterbox letterbox, int frameWidth, int frameHeight);
+    }
+
+    /**
+     * What the model found on one frame, and where the time went.
+     *
+     * @param found             the decoded outputs
+     * @param preprocessNanos   decoded pixels to the model's input
+     * @param modelNanos        the model run, waiting for cores included
+     * @param postprocessNanos  the model's outputs to {@code found}
+     */
+    record Inference<T>(T found, long preprocessNanos, long modelNanos, long postprocessNanos) {
+
+        /** @return the phases, for the result's {@code timings_ms} */
+        Map<String, Long> phases() {
+            Map<String, Long> phases = new LinkedHashMap<>();
+            phases.put("preprocess", preprocessNanos);
+            phases.put("model", modelNanos);
+            phases.put("postprocess", postprocessNanos);
+            return phases;
+        }
+    }
+
+    /**
+     * One frame through the model: the frame's colour pixels (decoded at most once for its
+     * pipeline, scaled down while decoding where the input allows) letterboxed into a slot's
+     * input, the run, and the outputs decoded, each phase timed.
+     *
+     * @param image   the frame
+     * @param anchor  where the frame goes in the input
+     * @param factor  what a byte is multiplied by
+     * @param pad     the padding's value, normalised
+     * @param decoder the outputs to what the step reports
+     */
+    <T> Inference<T> infer(FrameImage image, Letterbox.Anchor anchor, float factor, float pad, Decoder<T> decoder)
+            throws OrtException, InterruptedException, io.streaminfer.core.PipelineException {
+        int frameWidth = image.width();
+        int frameHeight = image.height();
+        Letterbox letterbox = Letterbox.of(frameWidth, frameHeight, inputSize, anchor);
+        ColourImage pixels = image.colour(letterbox.reduction(frameWidth, frameHeight));
+        Slot slot = take();
+        try {
+            long start = System.nanoTime();
+            slot.fill(pixels, letterbox, factor, pad);
+            long filled = System.nanoTime();
+            run(slot);
+            long ran = System.nanoTime();
+            T found = decoder.decode(slot, letterbox, frameWidth, frameHeight);
+            return new Inference<>(found, filled - start, ran - filled, System.nanoTime() - ran);
+        } finally {
+            give(slot);
+        }
+    }
+
     /**
      * Runs the model on the slot's input into its outputs: on {@link #threads()} threads when that
      * many cores are free, else on one as soon as one is.

@@ -84,44 +84,16 @@ final class RetinaFaceDetector {
      * @param landmarks x, y of {@link #LANDMARKS} in order
      */
     record Face(float x1, float y1, float x2, float y2, float score, float[] landmarks) {
-        float area() {
-            return Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-        }
-
         float iou(Face other) {
-            float w = Math.min(x2, other.x2) - Math.max(x1, other.x1);
-            float h = Math.min(y2, other.y2) - Math.max(y1, other.y1);
-            float intersection = Math.max(0, w) * Math.max(0, h);
-            float union = area() + other.area() - intersection;
-            return union <= 0 ? 0 : intersection / union;
+            return Letterbox.iou(x1, y1, x2, y2, other.x1, other.y1, other.x2, other.y2);
         }
     }
 
-    /**
-     * What the model found on one frame and where the time went.
-     *
-     * @param faces best first
-     */
-    record Found(List<Face> faces, long preprocessNanos, long modelNanos, long postprocessNanos) {
-    }
-
-    Found detect(FrameImage image, float minScore, float nms) throws OrtException, InterruptedException, PipelineException {
-        int frameWidth = image.width();
-        int frameHeight = image.height();
-        Letterbox letterbox = Letterbox.of(frameWidth, frameHeight, model.inputSize(), Letterbox.Anchor.TOP_LEFT);
-        ColourImage pixels = image.colour(letterbox.reduction(frameWidth, frameHeight));
-        OnnxModel.Slot slot = model.take();
-        try {
-            long start = System.nanoTime();
-            slot.fill(pixels, letterbox, 1f, 0f);
-            long filled = System.nanoTime();
-            model.run(slot);
-            long ran = System.nanoTime();
-            List<Face> faces = decode(slot, letterbox, frameWidth, frameHeight, minScore, nms);
-            return new Found(faces, filled - start, ran - filled, System.nanoTime() - ran);
-        } finally {
-            model.give(slot);
-        }
+    /** @return the faces in frame pixels, best first, and where the time went */
+    OnnxModel.Inference<List<Face>> detect(FrameImage image, float minScore, float nms)
+            throws OrtException, InterruptedException, PipelineException {
+        return model.infer(image, Letterbox.Anchor.TOP_LEFT, 1f, 0f, (slot, letterbox, width, height) ->
+                decode(slot, letterbox, width, height, minScore, nms));
     }
 
     /** The model's outputs to faces in frame pixels (package-private for the benchmarks). */

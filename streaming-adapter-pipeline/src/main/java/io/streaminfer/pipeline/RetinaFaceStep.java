@@ -35,14 +35,14 @@ final class RetinaFaceStep implements Step {
 
     @Override
     public StepOutput apply(Frame frame, FrameImage image) throws PipelineException, InterruptedException {
-        RetinaFaceDetector.Found found;
+        OnnxModel.Inference<List<RetinaFaceDetector.Face>> found;
         try {
             found = detector.detect(image, minScore, nms);
         } catch (OrtException e) {
             throw new PipelineException("the face model failed on this frame", null, e);
         }
         List<Detection> detections = new ArrayList<>();
-        for (RetinaFaceDetector.Face face : found.faces()) {
+        for (RetinaFaceDetector.Face face : found.found()) {
             int x = Math.round(face.x1());
             int y = Math.round(face.y1());
             Map<String, Object> extra = new LinkedHashMap<>();
@@ -58,6 +58,6 @@ final class RetinaFaceStep implements Step {
         fields.put("engine", "retinaface");
         fields.put("model", detector.modelName());
         return new StepOutput(fields, detections,
-                ObjectsStep.phases(found.preprocessNanos(), found.modelNanos(), found.postprocessNanos()));
+                found.phases());
     }
 }

@@ -115,28 +115,9 @@ final class YoloDetector {
 
     /** A box in frame pixels with its class and score. */
     record Box(float x1, float y1, float x2, float y2, int classId, float score) {
-        float area() {
-            return Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-        }
-
         float iou(Box other) {
-            float w = Math.min(x2, other.x2) - Math.max(x1, other.x1);
-            float h = Math.min(y2, other.y2) - Math.max(y1, other.y1);
-            float intersection = Math.max(0, w) * Math.max(0, h);
-            float union = area() + other.area() - intersection;
-            return union <= 0 ? 0 : intersection / union;
+            return Letterbox.iou(x1, y1, x2, y2, other.x1, other.y1, other.x2, other.y2);
         }
-    }
-
-    /**
-     * What the model found on one frame, and where the time went.
-     *
-     * @param boxes             in frame pixels, best first
-     * @param preprocessNanos   decoded pixels to the model's input
-     * @param modelNanos        the model run, waiting for cores included
-     * @param postprocessNanos  the model's output to boxes
-     */
-    record Found(List<Box> boxes, long preprocessNanos, long modelNanos, long postprocessNanos) {
     }
 
     /**
@@ -145,25 +126,12 @@ final class YoloDetector {
      * @param iou           overlap above which a weaker box of the same class is dropped
      * @param allowed       the class ids to keep, {@literal null} for all
      * @param maxDetections the most boxes returned
+     * @return the boxes in frame pixels, best first, and where the time went
      */
-    Found detect(FrameImage image, float minScore, float iou, boolean[] allowed, int maxDetections)
+    OnnxModel.Inference<List<Box>> detect(FrameImage image, float minScore, float iou, boolean[] allowed, int maxDetections)
             throws OrtException, InterruptedException, io.streaminfer.core.PipelineException {
-        int frameWidth = image.width();
-        int frameHeight = image.height();
-        Letterbox letterbox = Letterbox.of(frameWidth, frameHeight, model.inputSize(), Letterbox.Anchor.CENTRE);
-        ColourImage pixels = image.colour(letterbox.reduction(frameWidth, frameHeight));
-        OnnxModel.Slot slot = model.take();
-        try {
-            long start = System.nanoTime();
-            slot.fill(pixels, letterbox, 1f / 255f, PAD);
-            long filled = System.nanoTime();
-            model.run(slot);
-            long ran = System.nanoTime();
-            List<Box> boxes = decode(slot.output(), letterbox, frameWidth, frameHeight, minScore, iou, allowed, maxDetections);
-            return new Found(boxes, filled - start, ran - filled, System.nanoTime() - ran);
-        } finally {
-            model.give(slot);
-        }
+        return model.infer(image, Letterbox.Anchor.CENTRE, 1f / 255f, PAD, (slot, letterbox, width, height) ->
+                decode(slot.output(), letterbox, width, height, minScore, iou, allowed, maxDetections));
     }
 
     /** The model's output to boxes in frame pixels (package-private for the benchmarks). */
