@@ -4,6 +4,8 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
+import io.streaminfer.websocket.SourceWatchEndpoint;
+import io.streaminfer.protocol.SourceFeeds;
 import io.streaminfer.protocol.HandshakeCheck;
 import io.streaminfer.websocket.StrictEndpointConfig;
 import io.streaminfer.protocol.TransportServer;
@@ -147,6 +149,10 @@ public final class JettyStreamingServer implements TransportServer {
                             JettyStreamingServer::abortIfStillOpen),
                     List.of(JettyFrameGuard.negotiated(limit)),
                     session -> session.getUserProperties().put(JettyFrameGuard.BUDGET_KEY, engine.memoryBudget())));
+            if (b.sources != null) {
+                container.addEndpoint(StrictEndpointConfig.of(SourceWatchEndpoint.config(b.sources, b.access),
+                        List.of(), session -> { }));
+            }
         });
         server.setHandler(new HandshakeGuard(engine, b.access, context));
         try {
@@ -401,6 +407,7 @@ public final class JettyStreamingServer implements TransportServer {
         private AccessPolicy access = AccessPolicy.open();
         private TrustedProxies proxies = TrustedProxies.none();
         private HttpContent content = HttpContent.none();
+        private SourceFeeds sources;
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
         private int maxConnections = TransportDefaults.maxConnections();
         private int maxThreads = 200;
@@ -430,6 +437,16 @@ public final class JettyStreamingServer implements TransportServer {
         /** @param proxies peers whose forwarding headers name the client (default: none) @return this builder */
         public Builder trustedProxies(TrustedProxies proxies) {
             this.proxies = Objects.requireNonNull(proxies, "proxies");
+            return this;
+        }
+
+        /**
+         * @param feeds sources whose results watchers read at {@code /ws/sources/<id>} (default: no
+         *              watcher endpoint)
+         * @return this builder
+         */
+        public Builder sources(SourceFeeds feeds) {
+            this.sources = Objects.requireNonNull(feeds, "feeds");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.streaminfer.sinks;
 
+import io.streaminfer.protocol.Redaction;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package io.streaminfer.sinks;
 
+import io.streaminfer.protocol.Redaction;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 
 import java.net.URI;

@@ -1,5 +1,6 @@
 package io.streaminfer.sinks;
 
+import io.streaminfer.protocol.Redaction;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;

@@ -4,6 +4,8 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
+import io.streaminfer.websocket.SourceWatchEndpoint;
+import io.streaminfer.protocol.SourceFeeds;
 import io.streaminfer.websocket.StrictEndpointConfig;
 import io.streaminfer.protocol.TransportServer;
 import io.streaminfer.protocol.TrustedProxies;
@@ -58,6 +60,7 @@ public final class TyrusStreamingServer implements TransportServer {
     private final AccessPolicy access;
     private final TrustedProxies proxies;
     private final ConnectionGuard connections;
+    private final SourceFeeds sources;
     private volatile boolean started;
 
     private TyrusStreamingServer(Builder b) {
@@ -70,6 +73,7 @@ public final class TyrusStreamingServer implements TransportServer {
         this.pages = b.content;
         this.access = b.access;
         this.proxies = b.proxies;
+        this.sources = b.sources;
     }
 
     /**
@@ -108,6 +112,10 @@ public final class TyrusStreamingServer implements TransportServer {
                 SessionCapture::opened);
         try {
             container.addEndpoint(endpoint);
+            if (sources != null) {
+                container.addEndpoint(StrictEndpointConfig.of(SourceWatchEndpoint.config(sources, access), List.of(),
+                        SessionCapture::opened));
+            }
             httpServer.start();
             container.start(CONTEXT_PATH, listener.getPort());
         } catch (DeploymentException e) {
@@ -226,6 +234,7 @@ public final class TyrusStreamingServer implements TransportServer {
         private HttpContent content = HttpContent.none();
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
         private int maxConnections = TransportDefaults.maxConnections();
+        private SourceFeeds sources;
 
         private Builder(StreamEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -271,6 +280,16 @@ public final class TyrusStreamingServer implements TransportServer {
                 throw new IllegalArgumentException("maxPendingBytes must be at least 1024, got " + bytes);
             }
             this.maxPendingBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param feeds sources whose results watchers read at {@code /ws/sources/<id>} (default: no
+         *              watcher endpoint)
+         * @return this builder
+         */
+        public Builder sources(SourceFeeds feeds) {
+            this.sources = Objects.requireNonNull(feeds, "feeds");
             return this;
         }
 

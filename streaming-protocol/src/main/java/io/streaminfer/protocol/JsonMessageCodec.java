@@ -17,6 +17,8 @@ import java.util.Map;
  */
 public final class JsonMessageCodec {
 
+    private static final ObjectMapper SHARED = new ObjectMapper();
+
     private final ObjectMapper mapper = new ObjectMapper();
 
     /**
@@ -47,6 +49,24 @@ public final class JsonMessageCodec {
         } catch (JsonProcessingException e) {
             // results are checked JSON-shaped trees when built, so this means a bug, not bad input
             throw new IllegalStateException("could not encode a " + message.getClass().getSimpleName(), e);
+        }
+    }
+
+    /**
+     * An error message of a code outside the engine's (such as a watcher's {@code invalid_source}).
+     *
+     * @param code   the error code
+     * @param detail a sentence for humans
+     * @return {@code {"error": code, "detail": detail}}, never {@literal null}
+     */
+    public static String errorText(String code, String detail) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("error", code);
+        json.put("detail", detail);
+        try {
+            return SHARED.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("two strings always encode", e);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.streaminfer.app.cli;
+package io.streaminfer.sources;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -10,9 +10,10 @@ import java.io.InputStream;
  * or an MJPEG-over-HTTP body ({@code multipart/x-mixed-replace}, whose part headers are text and
  * are skipped because a JPEG starts with {@code FF D8}, bytes text never holds). Segments are
  * walked by their lengths and the entropy-coded data is scanned for the next marker, so a
- * thumbnail or stray {@code FF D9} inside a segment does not cut an image short.
+ * thumbnail or stray {@code FF D9} inside a segment does not cut an image short. Used by the
+ * sources (FFmpeg's output, MJPEG cameras) and by the {@code stream} client. Not thread-safe.
  */
-final class JpegStreamReader {
+public final class JpegStreamReader {
 
     private static final int SOI = 0xD8;
     private static final int EOI = 0xD9;
@@ -26,7 +27,7 @@ final class JpegStreamReader {
      * @param in            the stream; buffered by the caller
      * @param maxImageBytes images larger than this fail the read
      */
-    JpegStreamReader(InputStream in, int maxImageBytes) {
+    public JpegStreamReader(InputStream in, int maxImageBytes) {
         this.in = in;
         this.maxImageBytes = maxImageBytes;
     }
@@ -35,7 +36,7 @@ final class JpegStreamReader {
      * @return the next whole image, or {@literal null} at the end of the stream
      * @throws IOException when the stream breaks or ends inside an image, or an image is too large
      */
-    byte[] next() throws IOException {
+    public byte[] next() throws IOException {
         if (!skipToStartOfImage()) {
             return null;
         }
@@ -137,7 +138,7 @@ final class JpegStreamReader {
     }
 
     /** An image past the size limit. */
-    static final class ImageTooLarge extends RuntimeException {
+    public static final class ImageTooLarge extends RuntimeException {
         ImageTooLarge(int limit) {
             super("an image is larger than " + limit + " bytes");
         }

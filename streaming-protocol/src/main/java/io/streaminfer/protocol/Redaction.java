@@ -1,4 +1,4 @@
-package io.streaminfer.sinks;
+package io.streaminfer.protocol;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Hides credentials in what sinks log and describe: the password of a URL's userinfo, query
+ * Hides credentials in what sinks and sources log and describe: the password of a URL's userinfo, query
  * parameters and header values whose names look like credentials. Redaction works on the text
  * alone (it never fails, even on a malformed URL) and errs towards hiding too much.
  */

@@ -1,4 +1,4 @@
-package io.streaminfer.sinks;
+package io.streaminfer.protocol;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

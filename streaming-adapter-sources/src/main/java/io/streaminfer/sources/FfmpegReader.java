@@ -1,0 +1,166 @@
+package io.streaminfer.sources;
+
+import io.streaminfer.protocol.Redaction;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Frames decoded by Debian's {@code ffmpeg} as a child process: it reads the URL (RTSP over TCP,
+ * a looped video file at its own pace, anything FFmpeg opens), keeps at most {@code fps} frames a
+ * second <em>before</em> encoding, and writes them as JPEGs back to back on its standard output,
+ * which {@link JpegStreamReader} splits. Its standard error (at level {@code error}) is kept,
+ * last lines only and credentials masked, to say why a connection ended.
+ *
+ * <p>Why a child process rather than JavaCV: the distribution's FFmpeg gets the codec and
+ * security updates of the system, a crash or a leak in a decoder cannot take the server down,
+ * killing the process frees everything it held, and the jar stays free of ~100 MB of native
+ * libraries per platform.
+ */
+final class FfmpegReader implements FrameReader {
+
+    private static final int KEPT_LINES = 5;
+    /** How long FFmpeg may take to leave after SIGTERM before it is killed. */
+    private static final long EXIT_WAIT_MS = 2_000;
+
+    private final Process process;
+    private final JpegStreamReader frames;
+    private final ArrayDeque<String> lastLines = new ArrayDeque<>();
+    private final String url;
+
+    private FfmpegReader(Process process, int maxFrameBytes, String url) {
+        this.process = process;
+        this.url = url;
+        this.frames = new JpegStreamReader(new BufferedInputStream(process.getInputStream(), 256 * 1024), maxFrameBytes);
+    }
+
+    /**
+     * Starts FFmpeg on a source.
+     *
+     * @param source        what to read
+     * @param ffmpeg        the executable
+     * @param maxFrameBytes larger JPEGs fail the connection
+     * @param threadName    the name of the thread that drains FFmpeg's standard error
+     * @return the running reader
+     * @throws IOException when FFmpeg cannot be started (not installed)
+     */
+    static FfmpegReader start(SourceDefinition source, String ffmpeg, int maxFrameBytes, String threadName)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(source, ffmpeg));
+        builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new IOException("cannot run ffmpeg (install Debian's ffmpeg, or set STREAM_FFMPEG to its path)");
+        }
+        FfmpegReader reader = new FfmpegReader(process, maxFrameBytes, source.url());
+        Thread drain = new Thread(reader::drainErrors, threadName);
+        drain.setDaemon(true);
+        drain.start();
+        return reader;
+    }
+
+    /**
+     * @param source what to read
+     * @param ffmpeg the executable
+     * @return FFmpeg's command line for it
+     */
+    static List<String> command(SourceDefinition source, String ffmpeg) {
+        List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"));
+        if (source.rtsp()) {
+            // TCP: no UDP ports to open, no packet loss smearing frames; a dead camera fails a read in 10 s
+            command.addAll(List.of("-rtsp_transport", "tcp", "-timeout", "10000000"));
+        }
+        if (source.local()) {
+            command.addAll(List.of("-re", "-stream_loop", "-1")); // a file plays at its own speed, forever
+        }
+        command.addAll(List.of("-i", source.local() ? source.path().toString() : source.url()));
+        // drop frames before they are encoded: at most fps a second (with 10 % slack for timestamp jitter)
+        String interval = String.format(Locale.ROOT, "%.4f", 0.9 / source.fps());
+        command.addAll(List.of("-an", "-sn", "-dn",
+                "-vf", "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\," + interval + ")'",
+                "-fps_mode", "vfr", "-pix_fmt", "yuvj420p", "-c:v", "mjpeg", "-q:v", "5",
+                "-f", "image2pipe", "pipe:1"));
+        return command;
+    }
+
+    @Override
+    public byte[] next() throws IOException {
+        try {
+            return frames.next();
+        } catch (JpegStreamReader.ImageTooLarge e) {
+            throw new IOException("a frame from ffmpeg is larger than the frame limit (STREAM_MAX_FRAME_SIZE_MB)");
+        }
+    }
+
+    @Override
+    public String failureDetail() {
+        synchronized (lastLines) {
+            return String.join("; ", lastLines);
+        }
+    }
+
+    private void drainErrors() {
+        try (BufferedReader errors = new BufferedReader(new InputStreamReader(process.getErrorStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = errors.readLine()) != null) {
+                String shown = line.replace(url, Redaction.url(url)).strip();
+                if (shown.length() > 300) {
+                    shown = shown.substring(0, 300) + "...";
+                }
+                synchronized (lastLines) {
+                    if (lastLines.size() == KEPT_LINES) {
+                        lastLines.removeFirst();
+                    }
+                    lastLines.addLast(shown);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away: nothing more to drain
+            synchronized (lastLines) {
+                lastLines.addLast("(ffmpeg's error output closed: " + e.getMessage() + ")");
+            }
+        }
+    }
+
+    /** Stops FFmpeg and its children: SIGTERM, then SIGKILL after {@value #EXIT_WAIT_MS} ms, and reaps it. */
+    @Override
+    public void close() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroy();
+        try {
+            if (!process.waitFor(EXIT_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(EXIT_WAIT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        closeQuietly(process.getInputStream());
+    }
+
+    private static void closeQuietly(java.io.InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // closing a dead pipe: nothing to release
+            System.getLogger(FfmpegReader.class.getName()).log(System.Logger.Level.TRACE, e::toString);
+        }
+    }
+
+    /** @return the child's process id, for tests that count processes */
+    long pid() {
+        return process.pid();
+    }
+}

@@ -1,0 +1,28 @@
+package io.streaminfer.sources;
+
+import java.io.IOException;
+
+/**
+ * Reads one connection's frames from a source: a child FFmpeg, an HTTP MJPEG stream, a folder.
+ * Read by the source's own thread; {@link #close()} may come from any thread and makes a
+ * blocked {@link #next()} return or fail soon.
+ */
+interface FrameReader extends AutoCloseable {
+
+    /**
+     * @return the next JPEG, or {@literal null} when the stream ended
+     * @throws IOException when the connection broke; the message is for humans
+     */
+    byte[] next() throws IOException;
+
+    /**
+     * @return the reader's own account of why it stopped (FFmpeg's last error line), or empty
+     */
+    default String failureDetail() {
+        return "";
+    }
+
+    /** Releases the connection; idempotent, from any thread. */
+    @Override
+    void close();
+}

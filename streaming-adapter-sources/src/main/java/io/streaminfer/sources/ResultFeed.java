@@ -1,0 +1,146 @@
+package io.streaminfer.sources;
+
+import io.streaminfer.protocol.SourceFeeds.Subscription;
+import io.streaminfer.protocol.SourceFeeds.WatcherChannel;
+
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One source's results, fanned out to its watchers. {@link #publish} never waits: each watcher
+ * has at most one message in its transport's hands and keeps only the newest result behind it,
+ * so a watcher that reads slowly (or not at all) loses results and costs the source nothing.
+ * Thread-safe; {@link #publish} is called by one thread at a time (the source's session).
+ */
+final class ResultFeed {
+
+    private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private final AtomicLong lost = new AtomicLong();
+    /** The current session's first result: it carries what a late watcher needs to draw (zones' geometry). */
+    private volatile Message first;
+
+    /** A result as it goes out: its JSON and, for watchers that asked, its frame. */
+    record Message(String json, byte[] jpeg) {
+    }
+
+    /**
+     * Sends a result to every watcher, or keeps it as the next one for those still busy.
+     *
+     * @param json      the result's JSON, as a session's answer
+     * @param jpeg      the frame it belongs to, or {@literal null} when not kept
+     * @param firstOfSession whether it is the first result of the source's current session
+     */
+    void publish(String json, byte[] jpeg, boolean firstOfSession) {
+        Message message = new Message(json, jpeg);
+        if (firstOfSession) {
+            first = message;
+        }
+        for (Watcher watcher : watchers) {
+            watcher.offer(message);
+        }
+    }
+
+    /** Forgets the first result when the source's session ends: the next session starts afresh. */
+    void sessionEnded() {
+        first = null;
+    }
+
+    /**
+     * @param frames  whether the watcher wants frames before results
+     * @param channel its connection
+     * @return its subscription
+     */
+    Subscription subscribe(boolean frames, WatcherChannel channel) {
+        Watcher watcher = new Watcher(frames, channel);
+        watchers.add(watcher);
+        Message opening = first;
+        if (opening != null) {
+            watcher.offer(opening);
+        }
+        return () -> watchers.remove(watcher);
+    }
+
+    /**
+     * Closes every watcher's connection (the source was removed, or the server stops).
+     *
+     * @param code   a WebSocket close code
+     * @param reason a short reason
+     */
+    void closeAll(int code, String reason) {
+        for (Watcher watcher : watchers) {
+            watchers.remove(watcher);
+            watcher.close(code, reason);
+        }
+    }
+
+    /** @return watchers connected now */
+    int watchers() {
+        return watchers.size();
+    }
+
+    /** @return results that watchers lost because they were still busy with an earlier one */
+    long lost() {
+        return lost.get();
+    }
+
+    /** One watcher: at most one message in flight, and the newest one waiting behind it. */
+    private final class Watcher {
+        private final boolean frames;
+        private final WatcherChannel channel;
+        private final Object lock = new Object();
+        private boolean busy;
+        private boolean closed;
+        private Message waiting;
+
+        Watcher(boolean frames, WatcherChannel channel) {
+            this.frames = frames;
+            this.channel = channel;
+        }
+
+        void offer(Message message) {
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                if (busy) {
+                    if (waiting != null) {
+                        lost.incrementAndGet();
+                    }
+                    waiting = message; // the newest wins
+                    return;
+                }
+                busy = true;
+            }
+            send(message);
+        }
+
+        private void send(Message message) {
+            if (frames && message.jpeg() != null) {
+                channel.sendBinary(message.jpeg(), () -> channel.sendText(message.json(), this::sent));
+            } else {
+                channel.sendText(message.json(), this::sent);
+            }
+        }
+
+        private void sent() {
+            Message next;
+            synchronized (lock) {
+                next = waiting;
+                waiting = null;
+                if (next == null || closed) {
+                    busy = false;
+                    return;
+                }
+            }
+            send(next);
+        }
+
+        void close(int code, String reason) {
+            synchronized (lock) {
+                closed = true;
+                waiting = null;
+            }
+            channel.close(code, reason);
+        }
+    }
+}

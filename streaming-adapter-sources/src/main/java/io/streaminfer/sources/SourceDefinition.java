@@ -1,0 +1,170 @@
+package io.streaminfer.sources;
+
+import io.streaminfer.protocol.Redaction;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * One source as an operator defines it (in the sources file or through the management API):
+ * {@code {"id": "door", "url": "rtsp://...", "pipeline_id": "people_at_door", "fps": 10}}.
+ * Validated when built; its text form hides credentials.
+ *
+ * @param id         a name for URLs and metrics: letters, digits, {@code _} and {@code -}, at most 64
+ * @param url        where frames come from: {@code rtsp://}, {@code rtsps://}, {@code rtmp://},
+ *                   {@code srt://} (FFmpeg), {@code http(s)://} (an MJPEG stream), or a folder of
+ *                   JPEGs or a video file ({@code file://} or an absolute path)
+ * @param pipelineId the pipeline every frame goes through
+ * @param fps        at most this many frames per second go to the pipeline (0 &lt; fps &le; {@value #MAX_FPS})
+ * @param kind       how the URL is read
+ */
+public record SourceDefinition(String id, String url, String pipelineId, double fps, Kind kind) {
+
+    /** Frames per second when the definition names none. */
+    public static final double DEFAULT_FPS = 10;
+    /** The highest rate a source may ask for. */
+    public static final double MAX_FPS = 60;
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** How a source's URL is read. */
+    public enum Kind {
+        /** A stream FFmpeg decodes (RTSP and the like, HLS, a video file): Debian's {@code ffmpeg} as a child process. */
+        FFMPEG,
+        /** An MJPEG stream over HTTP ({@code multipart/x-mixed-replace}, as IP cameras serve it), read in Java. */
+        MJPEG,
+        /** A folder of JPEG files, played in name order and looped. */
+        FOLDER;
+
+        /** @return the name the sources file uses */
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * @throws IllegalArgumentException with a sentence for humans when a value is wrong
+     */
+    public SourceDefinition {
+        if (id == null || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("a source's \"id\" must be 1 to 64 letters, digits, '_' or '-'"
+                    + (id == null ? "" : ", not '" + shorten(id) + "'"));
+        }
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("source '" + id + "' has no \"url\"");
+        }
+        if (pipelineId == null || pipelineId.isBlank()) {
+            throw new IllegalArgumentException("source '" + id + "' has no \"pipeline_id\"");
+        }
+        if (!(fps > 0 && fps <= MAX_FPS)) {
+            throw new IllegalArgumentException("source '" + id + "': \"fps\" must be above 0 and at most " + (int) MAX_FPS
+                    + ", not " + fps);
+        }
+        Objects.requireNonNull(kind, "kind");
+    }
+
+    /**
+     * A definition whose kind follows from its URL: {@code http(s)} is an MJPEG stream, a path to
+     * a folder is a folder, anything else goes to FFmpeg.
+     *
+     * @param id         see the record
+     * @param url        see the record
+     * @param pipelineId see the record
+     * @param fps        see the record
+     * @return the definition
+     * @throws IllegalArgumentException with a sentence for humans when a value is wrong
+     */
+    public static SourceDefinition of(String id, String url, String pipelineId, double fps) {
+        return new SourceDefinition(id, url, pipelineId, fps, kindOf(id, url));
+    }
+
+    /**
+     * @param id  the source's id, for the message
+     * @param url the URL
+     * @return how it is read by default
+     * @throws IllegalArgumentException when the scheme is not one a source reads
+     */
+    static Kind kindOf(String id, String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("source '" + id + "' has no \"url\"");
+        }
+        String scheme = scheme(url);
+        if (scheme.equals("http") || scheme.equals("https")) {
+            return Kind.MJPEG;
+        }
+        if (scheme.isEmpty() || scheme.equals("file")) {
+            Path path = localPath(url);
+            return java.nio.file.Files.isDirectory(path) ? Kind.FOLDER : Kind.FFMPEG;
+        }
+        if (switch (scheme) {
+            case "rtsp", "rtsps", "rtmp", "rtmps", "srt", "udp", "rtp", "tcp" -> true;
+            default -> false;
+        }) {
+            return Kind.FFMPEG;
+        }
+        throw new IllegalArgumentException("source '" + id + "': unsupported URL scheme '" + shorten(scheme)
+                + "'; use rtsp://, rtsps://, rtmp://, srt://, http(s):// (MJPEG), a file:// URL or an absolute path");
+    }
+
+    /**
+     * @param kind a kind's name as the sources file writes it
+     * @return the kind
+     * @throws IllegalArgumentException for an unknown name
+     */
+    static Kind kindNamed(String kind) {
+        for (Kind k : Kind.values()) {
+            if (k.wireName().equals(kind)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown source \"kind\" '" + shorten(kind) + "'; the kinds are ffmpeg, mjpeg, folder");
+    }
+
+    /** @return the URL's file system path, for folders and files */
+    Path path() {
+        return localPath(url);
+    }
+
+    /** @return the URL with credentials masked, for logs, the API and metrics */
+    public String redactedUrl() {
+        return Redaction.url(url);
+    }
+
+    /** @return whether the URL names a local file or folder rather than a network stream */
+    boolean local() {
+        String scheme = scheme(url);
+        return scheme.isEmpty() || scheme.equals("file");
+    }
+
+    /** @return whether FFmpeg reads it over RTSP */
+    boolean rtsp() {
+        String scheme = scheme(url);
+        return scheme.equals("rtsp") || scheme.equals("rtsps");
+    }
+
+    private static Path localPath(String url) {
+        return url.startsWith("file:") ? Path.of(URI.create(url)) : Path.of(url);
+    }
+
+    private static String scheme(String url) {
+        int colon = url.indexOf("://");
+        if (colon <= 0) {
+            return url.startsWith("file:") ? "file" : "";
+        }
+        return url.substring(0, colon).toLowerCase(Locale.ROOT);
+    }
+
+    private static String shorten(String text) {
+        String printable = text.replaceAll("[^\\x20-\\x7E]", "?");
+        return printable.length() > 64 ? printable.substring(0, 64) + "..." : printable;
+    }
+
+    @Override
+    public String toString() {
+        return "SourceDefinition[id=" + id + ", url=" + redactedUrl() + ", pipeline_id=" + pipelineId + ", fps=" + fps
+                + ", kind=" + kind.wireName() + "]";
+    }
+}

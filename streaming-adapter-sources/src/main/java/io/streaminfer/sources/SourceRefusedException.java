@@ -1,0 +1,23 @@
+package io.streaminfer.sources;
+
+/** A source that cannot be added; the message says why, for humans. */
+public final class SourceRefusedException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    private final boolean conflict;
+
+    /**
+     * @param message  why, as a sentence
+     * @param conflict whether a source with that id exists already (HTTP 409), else the definition is wrong (400)
+     */
+    public SourceRefusedException(String message, boolean conflict) {
+        super(message);
+        this.conflict = conflict;
+    }
+
+    /** @return whether a source with that id exists already */
+    public boolean conflict() {
+        return conflict;
+    }
+}
