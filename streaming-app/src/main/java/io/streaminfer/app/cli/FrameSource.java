@@ -1,5 +1,7 @@
 package io.streaminfer.app.cli;
 
+import io.streaminfer.sources.JpegStreamReader;
+
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
