@@ -78,7 +78,8 @@ final class FfmpegReader implements FrameReader {
         List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"));
         if (source.rtsp()) {
             // TCP: no UDP ports to open, no packet loss smearing frames; a dead camera fails a read in 10 s
-            command.addAll(List.of("-rtsp_transport", "tcp", "-timeout", "10000000"));
+            // a 1 s probe instead of 5: the first frame comes seconds sooner, and cameras send their streams at once
+            command.addAll(List.of("-rtsp_transport", "tcp", "-timeout", "10000000", "-analyzeduration", "1000000"));
         }
         if (source.local()) {
             command.addAll(List.of("-re", "-stream_loop", "-1")); // a file plays at its own speed, forever

@@ -52,6 +52,7 @@ final class Source {
     /** When the current attempt last made progress (started, or brought a frame), for the stall check. */
     private volatile long lastProgressNanos;
     private volatile byte[] latestFrame;
+    private volatile long backoffMillis;
 
     Source(SourceDefinition definition, StreamEngine engine, SourceSettings settings, Clock clock, JsonMessageCodec codec) {
         this.definition = definition;
@@ -83,7 +84,7 @@ final class Source {
     SourceStatus status() {
         return new SourceStatus(definition.id(), definition.redactedUrl(), definition.pipelineId(), definition.fps(),
                 definition.kind(), state, since, framesIn.get(), skipped.get(), processed.get(), dropped.get(),
-                failed.get(), connections.get(), reconnects.get(), lastError, lastErrorAt, feed.watchers(), feed.lost());
+                failed.get(), connections.get(), reconnects.get(), state == SourceStatus.State.BACKOFF ? backoffMillis : 0, lastError, lastErrorAt, feed.watchers(), feed.lost());
     }
 
     /**
@@ -143,8 +144,9 @@ final class Source {
             if (broughtFrames) {
                 backoff = settings.firstBackoff(); // it worked for a while: start the backoff again
             }
-            enter(SourceStatus.State.BACKOFF);
             long waitMillis = backoff.toMillis();
+            backoffMillis = waitMillis;
+            enter(SourceStatus.State.BACKOFF);
             LOG.log(System.Logger.Level.INFO, () -> "source " + definition.id() + " disconnected (" + lastError
                     + "); next attempt in " + waitMillis + " ms");
             pause(backoff);

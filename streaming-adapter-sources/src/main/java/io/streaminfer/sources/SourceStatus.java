@@ -21,6 +21,8 @@ import java.util.Locale;
  * @param failed      frames the pipeline failed on
  * @param connections connections that brought at least one frame
  * @param reconnects  attempts after the first one
+ * @param backoffMillis the wait before the next attempt while in {@link State#BACKOFF}, else 0; it
+ *                    doubles after each attempt that brought no frame, up to the longest wait
  * @param lastError   why the last connection ended or failed, for humans; empty when none did
  * @param lastErrorAt when that was, or {@literal null}
  * @param watchers    watchers connected now
@@ -28,7 +30,7 @@ import java.util.Locale;
  */
 public record SourceStatus(String id, String url, String pipelineId, double fps, SourceDefinition.Kind kind, State state,
                            Instant since, long framesIn, long skipped, long processed, long dropped, long failed,
-                           long connections, long reconnects, String lastError, Instant lastErrorAt, int watchers,
+                           long connections, long reconnects, long backoffMillis, String lastError, Instant lastErrorAt, int watchers,
                            long lostByWatchers) {
 
     /** Where a source is in its life. */

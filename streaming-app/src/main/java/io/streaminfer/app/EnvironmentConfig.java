@@ -71,7 +71,20 @@ public final class EnvironmentConfig {
         String streamToken = secret("STREAM_AUTH_TOKEN", "STREAM_AUTH_TOKEN_FILE");
         return new ServerSettings(host, port, managementHost, managementPort, workers, stream, delay, grace,
                 logFormat, logLevel, pipelines, access(streamToken), maxPendingBytes, transport,
-                management(managementHost, streamToken), connections(), models());
+                management(managementHost, streamToken), connections(), models(), sources());
+    }
+
+    private ServerSettings.Sources sources() {
+        Path file = present("STREAM_SOURCES") ? Path.of(env.get("STREAM_SOURCES").trim()) : null;
+        String ffmpeg = present("STREAM_FFMPEG") ? env.get("STREAM_FFMPEG").trim() : "ffmpeg";
+        Duration first = Duration.ofMillis(integer("STREAM_SOURCE_BACKOFF_MS", 500, 10, 600_000));
+        Duration longest = Duration.ofSeconds(integer("STREAM_SOURCE_MAX_BACKOFF_S", 30, 1, 3600));
+        if (longest.compareTo(first) < 0) {
+            throw new ConfigurationException("STREAM_SOURCE_MAX_BACKOFF_S", "(" + longest.toSeconds()
+                    + " s) must be at least STREAM_SOURCE_BACKOFF_MS (" + first.toMillis() + " ms)");
+        }
+        Duration stall = Duration.ofSeconds(integer("STREAM_SOURCE_STALL_TIMEOUT_S", 20, 1, 3600));
+        return new ServerSettings.Sources(file, ffmpeg, first, longest, stall);
     }
 
     private ModelOptions models() {

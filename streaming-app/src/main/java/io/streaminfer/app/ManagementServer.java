@@ -35,8 +35,9 @@ import java.util.function.Supplier;
 
 /**
  * The management HTTP listener, separate from the WebSocket port so it can stay private:
- * {@code /health}, {@code /ready}, {@code /metrics} (Prometheus), {@code /pipelines} and
- * {@code /sessions}. Read-only; GET and HEAD only.
+ * {@code /health}, {@code /ready}, {@code /metrics} (Prometheus), {@code /pipelines},
+ * {@code /sessions} and {@code /sources} ({@link SourcesApi}: the only endpoints that take POST
+ * and DELETE, with the management token). Elsewhere GET and HEAD only.
  *
  * <p>It must answer probes whatever other clients do, so it runs on Jetty's non-blocking
  * connector with its own small thread pool: an idle or half-sent request holds no thread, a
@@ -65,7 +66,8 @@ final class ManagementServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
     private static final String JSON = "application/json";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-    private static final List<String> ENDPOINTS = List.of("/health", "/ready", "/metrics", "/pipelines", "/sessions");
+    private static final List<String> ENDPOINTS = List.of("/health", "/ready", "/metrics", "/pipelines", "/sessions",
+            "/sources");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Server server;
@@ -95,11 +97,13 @@ final class ManagementServer implements AutoCloseable {
      * @param metrics   what {@code /metrics} exposes
      * @param engine    the engine whose pipelines and sessions are listed
      * @param lifecycle what {@code /ready} reports
+     * @param sources   the {@code /sources} API
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
     static ManagementServer start(String host, int port, ManagementAccess access, PrometheusMeterRegistry metrics,
-                                  StreamEngine engine, Supplier<Lifecycle> lifecycle) throws IOException {
+                                  StreamEngine engine, Supplier<Lifecycle> lifecycle, SourcesApi sources)
+            throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, (int) Duration.ofSeconds(30).toMillis());
         threads.setName("management-http");
         threads.setDaemon(true);
@@ -121,7 +125,7 @@ final class ManagementServer implements AutoCloseable {
         server.addBean(limit);
 
         server.setErrorHandler(new PlainErrorHandler());
-        server.setHandler(new Endpoints(access, metrics, engine, lifecycle));
+        server.setHandler(new Endpoints(access, metrics, engine, lifecycle, sources));
         try {
             server.start();
         } catch (IOException e) {
@@ -181,18 +185,25 @@ final class ManagementServer implements AutoCloseable {
         private final PrometheusMeterRegistry metrics;
         private final StreamEngine engine;
         private final Supplier<Lifecycle> lifecycle;
+        private final SourcesApi sources;
 
         Endpoints(ManagementAccess access, PrometheusMeterRegistry metrics, StreamEngine engine,
-                  Supplier<Lifecycle> lifecycle) {
+                  Supplier<Lifecycle> lifecycle, SourcesApi sources) {
             this.access = access;
             this.metrics = metrics;
             this.engine = engine;
             this.lifecycle = lifecycle;
+            this.sources = sources;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             try {
+                String path = Request.getPathInContext(request);
+                if (SourcesApi.handles(path)) {
+                    sources.handle(request, response, callback, path);
+                    return true;
+                }
                 if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
                     response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
                     send(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, JSON,
@@ -222,7 +233,7 @@ final class ManagementServer implements AutoCloseable {
                     default -> send(request, response, callback, 404, JSON,
                             json(Map.of("error", "not_found", "endpoints", ENDPOINTS)));
                 }
-            } catch (RuntimeException | JsonProcessingException e) {
+            } catch (RuntimeException | IOException e) {
                 LOG.warn("management request failed", e);
                 Response.writeError(request, response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500);
             }

@@ -30,12 +30,13 @@ import java.util.Objects;
  * @param connections    who names the client behind a proxy, and how connections are bounded
  * @param models         where models named in pipelines are ({@code STREAM_MODELS_DIR}) and the
  *                       threads of one model run ({@code STREAM_MODEL_THREADS})
+ * @param sources        the cameras the server pulls itself, and how it reconnects to them
  */
 public record ServerSettings(String host, int port, String managementHost, int managementPort, int workers,
                              StreamConfig stream, Duration delay, Duration shutdownGrace,
                              String logFormat, String logLevel, Path pipelinesFile, AccessPolicy access,
                              long maxPendingBytes, Transport transport, ManagementAccess management,
-                             Connections connections, ModelOptions models) {
+                             Connections connections, ModelOptions models, Sources sources) {
 
     /**
      * How the WebSocket port treats connections.
@@ -50,6 +51,26 @@ public record ServerSettings(String host, int port, String managementHost, int m
         public Connections {
             Objects.requireNonNull(proxies, "proxies");
             Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        }
+    }
+
+    /**
+     * Sources: streams the server pulls itself.
+     *
+     * @param file         the sources file ({@code STREAM_SOURCES}), or {@literal null} for none at start
+     * @param ffmpeg       the FFmpeg executable ({@code STREAM_FFMPEG}, default {@code ffmpeg})
+     * @param firstBackoff the wait before the first reconnect ({@code STREAM_SOURCE_BACKOFF_MS}, default 500)
+     * @param maxBackoff   the longest wait between reconnects ({@code STREAM_SOURCE_MAX_BACKOFF_S}, default 30)
+     * @param stallTimeout a connection without a frame for this long is retried
+     *                     ({@code STREAM_SOURCE_STALL_TIMEOUT_S}, default 20)
+     */
+    public record Sources(Path file, String ffmpeg, Duration firstBackoff, Duration maxBackoff, Duration stallTimeout) {
+        /** Validates the values. */
+        public Sources {
+            Objects.requireNonNull(ffmpeg, "ffmpeg");
+            Objects.requireNonNull(firstBackoff, "firstBackoff");
+            Objects.requireNonNull(maxBackoff, "maxBackoff");
+            Objects.requireNonNull(stallTimeout, "stallTimeout");
         }
     }
 
@@ -77,5 +98,6 @@ public record ServerSettings(String host, int port, String managementHost, int m
         Objects.requireNonNull(connections, "connections");
         Objects.requireNonNull(management, "management");
         Objects.requireNonNull(models, "models");
+        Objects.requireNonNull(sources, "sources");
     }
 }

@@ -24,6 +24,11 @@ import io.streaminfer.pipeline.PipelineFileException;
 import io.streaminfer.pipeline.PipelineOptions;
 import io.streaminfer.pipeline.PipelineTelemetry;
 import io.streaminfer.sinks.SinkStats;
+import io.streaminfer.sources.SourceFileException;
+import io.streaminfer.sources.SourceManager;
+import io.streaminfer.sources.SourceRefusedException;
+import io.streaminfer.sources.SourceSettings;
+import io.streaminfer.sources.SourcesFile;
 import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.tyrus.TyrusStreamingServer;
 import io.streaminfer.protocol.HttpContent;
@@ -48,12 +53,15 @@ public final class StreamingServer implements AutoCloseable {
     private static final String CONSOLE = "io/streaminfer/console/";
     /** The pipelines offered, for the console, on the WebSocket port. */
     private static final String PIPELINES_PATH = "/api/pipelines";
+    /** The sources to watch, for the console, on the WebSocket port (ids and pipelines, never URLs). */
+    private static final String SOURCES_PATH = "/api/sources";
 
     private final ServerSettings settings;
     private final StreamEngine engine;
     private final PrometheusMeterRegistry metrics;
     private final JvmGcMetrics gcMetrics;
     private volatile ManagementServer.Lifecycle lifecycle = ManagementServer.Lifecycle.STARTING;
+    private final SourceManager sources;
     private ManagementServer management;
     private TransportServer transport;
 
@@ -81,6 +89,24 @@ public final class StreamingServer implements AutoCloseable {
         FunctionCounter.builder("stream.log.events.dropped", engine, e -> NonBlockingAppender.dropped())
                 .description("Log events dropped so that logging never blocks (queue full, or debug under load)")
                 .register(metrics);
+        ServerSettings.Sources pulled = settings.sources();
+        this.sources = new SourceManager(engine, SourceSettings.ofDefaults(settings.stream().maxFrameBytes())
+                .withFfmpeg(pulled.ffmpeg()).withBackoff(pulled.firstBackoff(), pulled.maxBackoff())
+                .withStallTimeout(pulled.stallTimeout()));
+        sources.addListener(new SourceMeters(metrics, sources));
+    }
+
+    /** Starts the sources of the sources file, if any; a mistake in it stops the server's start. */
+    private void startSources() {
+        java.nio.file.Path file = settings.sources().file();
+        if (file == null) {
+            return;
+        }
+        try {
+            sources.addAll(SourcesFile.read(file));
+        } catch (SourceFileException | SourceRefusedException e) {
+            throw new ConfigurationException("STREAM_SOURCES", e.getMessage());
+        }
     }
 
     /** Zone events, active tracks and sinks: what the pipelines count outside the engine. */
@@ -140,8 +166,10 @@ public final class StreamingServer implements AutoCloseable {
         StreamingServer server = new StreamingServer(settings);
         try {
             server.management = ManagementServer.start(settings.managementHost(), settings.managementPort(),
-                    settings.management(), server.metrics, server.engine, () -> server.lifecycle);
+                    settings.management(), server.metrics, server.engine, () -> server.lifecycle,
+                    new SourcesApi(server.sources, settings.management()));
             server.transport = server.startTransport();
+            server.startSources();
         } catch (IOException | RuntimeException e) {
             server.release();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -153,7 +181,8 @@ public final class StreamingServer implements AutoCloseable {
     private TransportServer startTransport() throws IOException {
         ServerSettings.Connections connections = settings.connections();
         HttpContent pages = HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
-                Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry())));
+                Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry()),
+                        SOURCES_PATH, () -> consoleSources()));
         if (settings.transport() == ServerSettings.Transport.NETTY) {
             NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine)
                     .host(settings.host()).port(settings.port()).access(settings.access())
@@ -168,7 +197,7 @@ public final class StreamingServer implements AutoCloseable {
             JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine)
                     .host(settings.host()).port(settings.port()).access(settings.access())
                     .trustedProxies(connections.proxies()).handshakeTimeout(connections.handshakeTimeout())
-                    .content(pages);
+                    .content(pages).sources(sources);
             if (connections.maxConnections() > 0) {
                 jetty.maxConnections(connections.maxConnections());
             }
@@ -181,11 +210,25 @@ public final class StreamingServer implements AutoCloseable {
                 .trustedProxies(connections.proxies())
                 .handshakeTimeout(connections.handshakeTimeout())
                 .maxPendingBytes(settings.maxPendingBytes())
-                .content(pages);
+                .content(pages)
+                .sources(sources);
         if (connections.maxConnections() > 0) {
             builder.maxConnections(connections.maxConnections());
         }
         return builder.start();
+    }
+
+    private String consoleSources() {
+        try {
+            return SourcesApi.json(SourcesApi.forConsole(sources.statuses()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("plain maps always encode", e);
+        }
+    }
+
+    /** @return the sources the server pulls */
+    public SourceManager sources() {
+        return sources;
     }
 
     /** @return the bound WebSocket port */
@@ -244,6 +287,7 @@ public final class StreamingServer implements AutoCloseable {
             return true;
         }
         lifecycle = ManagementServer.Lifecycle.STOPPING;
+        sources.close(); // before the engine drains: a source must not reconnect into a stopping engine
         boolean graceful = transport.stop(grace);
         release();
         return graceful;
@@ -256,6 +300,7 @@ public final class StreamingServer implements AutoCloseable {
     }
 
     private void release() {
+        sources.close();
         if (management != null) {
             management.close();
         }
