@@ -52,6 +52,8 @@ class SourcesIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration RESULTS = Duration.ofSeconds(30);
     private static final String TOKEN = "management-secret";
+    /** One client for every request: each JDK client holds a selector thread until it is collected. */
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** The zones pipeline of {@link ZonesIntegrationTest} with an MQTT sink, and a cheap one. */
     private static String pipelines(Mosquitto broker) {
@@ -251,7 +253,7 @@ class SourcesIntegrationTest {
                 assertThat(nobody.messages().get(0).json().get("detail").asText()).contains("nobody", "lobby");
 
                 await().atMost(RESULTS).until(() -> !watcher.resultIndexes().isEmpty());
-                HttpResponse<byte[]> latest = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                HttpResponse<byte[]> latest = HTTP.send(HttpRequest.newBuilder(
                         URI.create(server.managementUri() + "/sources/lobby/latest.jpg")).build(), HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(latest.statusCode()).isEqualTo(200);
                 assertThat(latest.headers().firstValue("Content-Type")).hasValue("image/jpeg");
@@ -295,7 +297,7 @@ class SourcesIntegrationTest {
     }
 
     private static HttpResponse<String> get(StreamingServer server, String path, int port) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
@@ -306,7 +308,7 @@ class SourcesIntegrationTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 
     private static HttpResponse<String> delete(StreamingServer server, String path, String token) throws Exception {
@@ -315,6 +317,6 @@ class SourcesIntegrationTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 }
