@@ -57,6 +57,16 @@ class ModuleArchitectureTest {
             .because("the Netty transport drives the core directly: no Jakarta API, no other adapter, not the app");
 
     @ArchTest
+    static final ArchRule SOURCES_KNOW_NO_TRANSPORT = noClasses()
+            .that().resideInAPackage("io.streaminfer.sources..")
+            .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT_LIBRARIES)
+            .orShould().dependOnClassesThat().resideInAnyPackage("io.streaminfer.websocket..", "io.streaminfer.tyrus..",
+                    "io.streaminfer.jetty..", "io.streaminfer.netty..", "io.streaminfer.app..", "io.streaminfer.pipeline..",
+                    "io.streaminfer.sinks..", "io.streaminfer.core.internal..")
+            .because("sources are an inbound adapter of the core like the transports: they drive the engine's public API"
+                    + " and reach watchers through the SourceFeeds port, whatever transport serves them");
+
+    @ArchTest
     static final ArchRule METRICS_KNOW_ONLY_THE_CORE = noClasses()
             .that().resideInAPackage("io.streaminfer.micrometer..")
             .should().dependOnClassesThat().resideInAnyPackage(TRANSPORT_LIBRARIES)
