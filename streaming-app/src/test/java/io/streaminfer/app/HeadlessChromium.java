@@ -40,8 +40,10 @@ final class HeadlessChromium {
                 .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
                         "--no-first-run", "--window-size=1400,1000", "--user-data-dir=" + profile,
-                        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-                        "--use-file-for-fake-video-capture=" + camera);
+                        "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream");
+        if (camera != null) {
+            options.addArguments("--use-file-for-fake-video-capture=" + camera);
+        }
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()

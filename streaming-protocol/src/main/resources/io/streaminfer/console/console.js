@@ -1,5 +1,6 @@
 // The web console: streams a camera, a video file or a looped sample to a pipeline and draws
-// what comes back. Plain ES module, no dependencies.
+// what comes back, or watches a source the server pulls itself (an RTSP camera...) and draws its
+// frames and results. Plain ES module, no dependencies.
 
 const MAX_UNANSWERED = 4;          // frames sent but not yet answered; beyond this the page waits
 const RAMP_UP_QUIET_MS = 5000;     // adaptive mode steps back up after this long without slow_down
@@ -31,6 +32,9 @@ const state = {
   latencies: [],
   lastResult: null,
   source: null,
+  watching: null,                  // the id of the server source being watched, else null
+  watchFrame: null,                // the newest frame of that source, as an ImageBitmap
+  watchQueue: Promise.resolve(),   // a watcher's messages, handled in order (decoding a frame is async)
 };
 
 const display = $('display');
@@ -69,6 +73,49 @@ async function loadPipelines() {
 }
 
 // ---- sources --------------------------------------------------------------------------------
+
+// sources the server pulls itself (RTSP cameras, MJPEG URLs, folders): watched, not streamed
+async function loadServerSources() {
+  let sources = [];
+  try {
+    const response = await fetch('api/sources');
+    if (response.ok) sources = await response.json();
+  } catch (e) {
+    return; // an older server without sources: the page works as before
+  }
+  if (sources.length === 0) return;
+  const group = document.createElement('optgroup');
+  group.label = 'Server sources (watch)';
+  for (const s of sources) {
+    const option = document.createElement('option');
+    option.value = 'watch:' + s.id;
+    option.textContent = `${s.id} (${s.pipeline_id}, ${s.state})`;
+    option.dataset.pipeline = s.pipeline_id;
+    group.append(option);
+  }
+  $('source').append(group);
+}
+
+function watchedSource() {
+  const value = $('source').value;
+  return value.startsWith('watch:') ? value.slice('watch:'.length) : null;
+}
+
+// the frames drawn are the source's own, as its watcher endpoint sends them before each result
+function watchedFrames() {
+  return {
+    draw: (ctx, w, h) => {
+      if (state.watchFrame) {
+        ctx.drawImage(state.watchFrame, 0, 0, w, h);
+      } else {
+        ctx.fillStyle = '#000';
+        ctx.fillRect(0, 0, w, h);
+      }
+    },
+    ready: () => false,
+    close: () => {},
+  };
+}
 
 async function openSource(kind, width, height) {
   const video = $('video');
@@ -111,21 +158,44 @@ async function openSource(kind, width, height) {
 
 function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  let url = `${scheme}://${location.host}/ws/video/stream?pipeline_id=${encodeURIComponent(state.pipeline)}`;
+  let url = state.watching
+    ? `${scheme}://${location.host}/ws/sources/${encodeURIComponent(state.watching)}?frames=true`
+    : `${scheme}://${location.host}/ws/video/stream?pipeline_id=${encodeURIComponent(state.pipeline)}`;
   if (params.has('token')) url += `&access_token=${encodeURIComponent(params.get('token'))}`; // browsers cannot set headers
   const ws = new WebSocket(url);
   zoneState.geometry = null; // a new session: its track ids and counts start over
   zoneState.counts = null;
   zoneState.trails.clear();
-  ws.binaryType = 'arraybuffer';
+  ws.binaryType = 'blob';
   state.ws = ws;
   state.nextIndex = 1;
   state.unanswered.clear();
   ws.onopen = () => {
-    setConnection('streaming');
+    setConnection(state.watching ? 'watching' : 'streaming');
     state.reconnectDelay = 1000;
   };
-  ws.onmessage = (event) => handleMessage(JSON.parse(event.data));
+  let frame = null; // a watcher's JPEG, until the result that follows it
+  ws.onmessage = (event) => {
+    if (!state.watching) {
+      handleMessage(JSON.parse(event.data));
+      return;
+    }
+    if (typeof event.data !== 'string') {
+      frame = event.data;
+      return;
+    }
+    const message = JSON.parse(event.data);
+    const jpeg = frame;
+    frame = null;
+    state.watchQueue = state.watchQueue.then(async () => {
+      if (jpeg && 'result' in message) {
+        const bitmap = await createImageBitmap(jpeg);
+        if (state.watchFrame) state.watchFrame.close();
+        state.watchFrame = bitmap; // the frame and its result are drawn together
+      }
+      handleMessage(message);
+    }).catch((e) => showError('could not show a frame: ' + e));
+  };
   ws.onclose = (event) => {
     if (state.ws !== ws) return;
     state.ws = null;
@@ -363,7 +433,7 @@ function tick() {
     state.currentFps = Math.min(state.targetFps, Math.max(state.currentFps + 1, state.currentFps * RAMP_UP_FACTOR));
     state.lastSlowDown = now; // one step per quiet period
   }
-  $('stat-target-fps').textContent = state.running ? state.currentFps.toFixed(1) : '0';
+  $('stat-target-fps').textContent = state.running && !state.watching ? state.currentFps.toFixed(1) : '0';
   $('stat-sent-fps').textContent = rate(state.sentTimes, now);
   $('stat-results-fps').textContent = rate(state.resultTimes, now);
   $('stat-results').textContent = state.results;
@@ -389,6 +459,17 @@ function setConnection(text) {
 
 async function start() {
   $('error').hidden = true;
+  state.watching = watchedSource();
+  if (state.watching) {
+    state.source = watchedFrames();
+    state.watchFrame = null;
+    Object.assign(state, { answers: 0, dropped: 0, results: 0, slowDowns: 0, latencies: [], sentTimes: [], resultTimes: [] });
+    state.running = true;
+    $('start').disabled = true;
+    $('stop').disabled = false;
+    connect(); // nothing to send: the server reads the camera
+    return;
+  }
   const [width, height] = $('resolution').value.split('x').map(Number);
   capture.width = width;
   capture.height = height;
@@ -425,14 +506,24 @@ function stop(closeSocket = true) {
 
 $('start').addEventListener('click', start);
 $('stop').addEventListener('click', () => stop(true));
-$('source').addEventListener('change', () => { $('file-label').hidden = $('source').value !== 'file'; });
+function sourceChanged() {
+  $('file-label').hidden = $('source').value !== 'file';
+  const watched = $('source').selectedOptions[0];
+  const watching = watchedSource() !== null;
+  // a server source runs its own pipeline at its own rate: these controls do not apply
+  for (const name of ['pipeline', 'fps', 'quality', 'resolution', 'adaptive']) $(name).disabled = watching;
+  if (watching && watched.dataset.pipeline) $('pipeline').title = `this source runs ${watched.dataset.pipeline}`;
+}
+$('source').addEventListener('change', sourceChanged);
 for (const name of ['source', 'fps', 'quality', 'resolution']) {
   if (params.has(name)) $(name).value = params.get(name);
 }
 if (params.has('adaptive')) $('adaptive').checked = params.get('adaptive') !== 'false';
-$('file-label').hidden = $('source').value !== 'file';
 
 await loadPipelines();
+await loadServerSources();
+if (params.has('source')) $('source').value = params.get('source'); // a server source is listed only now
+sourceChanged();
 setInterval(tick, 250);
 requestAnimationFrame(render);
 if (params.get('autostart') === '1') start();
