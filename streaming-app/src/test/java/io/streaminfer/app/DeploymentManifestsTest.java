@@ -82,4 +82,42 @@ class DeploymentManifestsTest {
         assertThat(grace.find()).isTrue();
         assertThat(Integer.parseInt(grace.group(1))).isLessThan(10);
     }
+
+    @Test
+    @DisplayName("the sources StatefulSet gives every pod its own sources file, each camera on exactly one pod, and every file and the pipelines load")
+    void sourcesStatefulSet() throws Exception {
+        java.util.List<JsonNode> documents = YAML.readValues(YAML.getFactory().createParser(
+                DEPLOY.resolve("k8s").resolve("sources-statefulset.yaml").toFile()), JsonNode.class).readAll();
+        JsonNode set = documents.stream().filter(d -> "StatefulSet".equals(d.path("kind").asText())).findFirst().orElseThrow();
+        JsonNode sources = documents.stream().filter(d -> "ConfigMap".equals(d.path("kind").asText())
+                && "streaming-sources".equals(d.at("/metadata/name").asText())).findFirst().orElseThrow();
+        JsonNode pipelines = documents.stream().filter(d -> "ConfigMap".equals(d.path("kind").asText())
+                && "streaming-sources-pipelines".equals(d.at("/metadata/name").asText())).findFirst().orElseThrow();
+        JsonNode service = documents.stream().filter(d -> "Service".equals(d.path("kind").asText())).findFirst().orElseThrow();
+
+        JsonNode container = set.at("/spec/template/spec/containers/0");
+        assertThat(env(container, "STREAM_SOURCES")).isEqualTo("/etc/streaming/sources/$(POD_NAME).json");
+        assertThat(service.at("/spec/clusterIP").asText()).isEqualTo("None");
+        assertThat(service.at("/spec/selector")).isEqualTo(set.at("/spec/template/metadata/labels"));
+        assertThat(set.at("/spec/serviceName").asText()).isEqualTo(service.at("/metadata/name").asText());
+
+        // the broker's address is the cluster's; here the sink points at a closed local port (no traffic leaves the machine)
+        String pipelinesJson = pipelines.at("/data/pipelines.json").asText().replaceAll("tcp://[^\"]+", "tcp://127.0.0.1:1");
+        io.streaminfer.core.PipelineRegistry registry = io.streaminfer.pipeline.Pipelines.parse(pipelinesJson, "the ConfigMap",
+                new io.streaminfer.pipeline.PipelineOptions(java.time.Duration.ZERO, 50_000_000L,
+                        io.streaminfer.pipeline.ModelOptions.defaults()));
+        java.util.List<String> pipelineIds = registry.pipelines().stream().map(io.streaminfer.core.PipelineInfo::id).toList();
+        io.streaminfer.pipeline.Pipelines.close(registry);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        int replicas = set.at("/spec/replicas").asInt();
+        assertThat(sources.path("data").size()).as("one file per replica").isEqualTo(replicas);
+        for (int ordinal = 0; ordinal < replicas; ordinal++) {
+            String key = set.at("/metadata/name").asText() + "-" + ordinal + ".json";
+            assertThat(sources.at("/data").has(key)).as("a sources file for pod %s", key).isTrue();
+            for (io.streaminfer.sources.SourceDefinition source : io.streaminfer.sources.SourcesFile.parse(sources.at("/data").get(key).asText())) {
+                assertThat(ids.add(source.id())).as("source %s runs on one pod only", source.id()).isTrue();
+                assertThat(pipelineIds).contains(source.pipelineId());
+            }
+        }
+    }
 }
