@@ -95,6 +95,7 @@ public final class StreamingServerMain implements Callable<Integer> {
                 .addKeyValue("pipelines", server.pipelineIds())
                 .addKeyValue("unavailable", server.unavailablePipelines())
                 .addKeyValue("pipelines_file", settings.pipelinesFile() == null ? "(built-in)" : settings.pipelinesFile().toString())
+                .addKeyValue("sources", server.sources().ids())
                 .addKeyValue("decoder", io.streaminfer.pipeline.Pipelines.decoderName())
                 .addKeyValue("workers", settings.workers())
                 .addKeyValue("models_dir", settings.models().directory().toString())
