@@ -67,7 +67,7 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
         } else if (frame instanceof TextWebSocketFrame text) {
             // the guard refuses text at its header; this is the backstop
             text.release();
-            connection.session().onTextMessage("");
+            connection.input().onTextMessage("");
         } else {
             frame.release(); // pongs
         }
@@ -103,7 +103,7 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
             message.release();
         }
         connection.releaseMessage();
-        connection.session().onBinaryMessage(data);
+        connection.input().onBinaryMessage(data);
     }
 
     private void clientClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
@@ -122,11 +122,11 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException violation && connection.session() != null) {
+        if (cause instanceof CorruptedWebSocketFrameException violation && connection.input() != null) {
             if (!connection.inputRefused()) {
                 connection.refuseInput();
                 releaseFragments();
-                connection.session().onProtocolViolation(violation.getMessage() == null
+                connection.input().onProtocolViolation(violation.getMessage() == null
                         ? "malformed frame" : violation.getMessage());
             }
             return;
