@@ -19,7 +19,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
 
 /**
- * Hands the frames Netty's decoder produced to the connection's engine session: binary messages
+ * Hands the frames Netty's decoder produced to the connection's {@link ConnectionInput} (its engine
+ * session, or a source watcher that refuses them all): binary messages
  * (fragments joined, one copy into the array the engine takes), the client's close frame, pings;
  * a protocol violation the decoder found becomes {@code onProtocolViolation} (close 1002), and the
  * end of the connection {@code onTransportClosed}. The memory the {@link FrameGuard} reserved for
