@@ -9,6 +9,8 @@ import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.HandshakeResponse;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
@@ -18,14 +20,19 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code /ws/sources/{id}} endpoint: a read-only watcher of a source the server pulls itself
  * ({@link SourceFeeds}). It receives the source's results as text messages (the same JSON as a
  * session's answers) and, with {@code ?frames=true}, each frame's JPEG as a binary message just
  * before its result. A watcher that reads slowly loses results; it never slows the source. The
- * same origin and token rules as the stream endpoint apply. Anything the watcher sends closes it
- * with 1003.
+ * same origin and token rules as the stream endpoint apply. Anything the watcher sends is answered
+ * {@code invalid_message} and closed with 1003, from its first part: the handlers take messages in
+ * parts, so no container buffers a whole message of a watcher (nor refuses it with 1009 first).
+ * A container's frame guard that refuses a watcher's frames from their headers can run the refusal
+ * the endpoint leaves in the session's user properties under {@link #REFUSE_INPUT_KEY}.
  *
  * <p>Deploy the config from {@link #config(SourceFeeds, AccessPolicy)} next to the stream endpoint.
  */
@@ -35,12 +42,21 @@ public final class SourceWatchEndpoint extends Endpoint {
     public static final String PATH = SourceFeeds.PATH_PREFIX + "{source_id}";
 
     private static final System.Logger LOG = System.getLogger(SourceWatchEndpoint.class.getName());
+    /**
+     * The user property holding a watcher's refusal of its input ({@link Runnable}): sends
+     * {@code invalid_message} and closes with 1003, once, from any thread.
+     */
+    public static final String REFUSE_INPUT_KEY = SourceWatchEndpoint.class.getName() + ".refuseInput";
+
+    private static final String READ_ONLY = JsonMessageCodec.errorText("invalid_message", "watchers are read-only: send nothing");
     private static final String SUBSCRIPTION_KEY = SourceFeeds.Subscription.class.getName();
     private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".watcher.authorized";
     private static final int POLICY_VIOLATION = 1008;
     private static final int CANNOT_ACCEPT = 1003;
 
     private final SourceFeeds feeds;
+    /** Whether this watcher's input was refused: a refusal is sent once, however many parts follow. */
+    private final AtomicBoolean inputRefused = new AtomicBoolean();
 
     private SourceWatchEndpoint(SourceFeeds feeds) {
         this.feeds = feeds;
@@ -79,8 +95,9 @@ public final class SourceWatchEndpoint extends Endpoint {
     public void onOpen(Session session, EndpointConfig config) {
         session.setMaxTextMessageBufferSize(1024);
         session.setMaxBinaryMessageBufferSize(1024);
-        session.addMessageHandler(String.class, (MessageHandler.Whole<String>) text -> refuseInput(session));
-        session.addMessageHandler(byte[].class, (MessageHandler.Whole<byte[]>) bytes -> refuseInput(session));
+        session.addMessageHandler(String.class, (MessageHandler.Partial<String>) (text, last) -> refuseInput(session));
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (bytes, last) -> refuseInput(session));
+        session.getUserProperties().put(REFUSE_INPUT_KEY, (Runnable) () -> refuseInput(session));
         if (Boolean.FALSE.equals(config.getUserProperties().get(AUTHORIZED_KEY))) {
             sendThenClose(session, JsonMessageCodec.errorText("unauthorized", "a valid token is required: send "
                     + "'Authorization: Bearer <token>' or the access_token query parameter"), POLICY_VIOLATION, "unauthorized");
@@ -97,9 +114,11 @@ public final class SourceWatchEndpoint extends Endpoint {
         session.getUserProperties().put(SUBSCRIPTION_KEY, subscription.get());
     }
 
-    private static void refuseInput(Session session) {
-        sendThenClose(session, JsonMessageCodec.errorText("invalid_message", "watchers are read-only: send nothing"),
-                CANNOT_ACCEPT, "watchers are read-only");
+    private void refuseInput(Session session) {
+        if (inputRefused.compareAndSet(false, true)) {
+            cancel(session); // nothing more from the feed: our close frame follows the error
+            sendThenClose(session, READ_ONLY, CANNOT_ACCEPT, "watchers are read-only");
+        }
     }
 
     private static void sendThenClose(Session session, String json, int code, String reason) {
@@ -145,10 +164,13 @@ public final class SourceWatchEndpoint extends Endpoint {
                 done.run();
                 return;
             }
+            Completion completion = new Completion(done);
             try {
-                session.getAsyncRemote().sendText(json, result -> done.run());
+                session.getAsyncRemote().sendText(json, completion);
             } catch (RuntimeException e) { // closed between the check and the send
-                done.run();
+                completion.onResult(null);
+            } finally {
+                completion.returned();
             }
         }
 
@@ -158,16 +180,50 @@ public final class SourceWatchEndpoint extends Endpoint {
                 done.run();
                 return;
             }
+            Completion completion = new Completion(done);
             try {
-                session.getAsyncRemote().sendBinary(ByteBuffer.wrap(jpeg), result -> done.run());
+                session.getAsyncRemote().sendBinary(ByteBuffer.wrap(jpeg), completion);
             } catch (RuntimeException e) {
-                done.run();
+                completion.onResult(null);
+            } finally {
+                completion.returned();
             }
         }
 
         @Override
         public void close(int code, String reason) {
             SourceWatchEndpoint.close(session, code, reason);
+        }
+    }
+
+    /**
+     * Runs a send's {@code done} once the container reported the send and the send call returned,
+     * whichever is last. Jetty completes a write inside the send call when the socket takes it, and
+     * until that call returns it refuses to start a message of the other type (the feed's next
+     * send, a result after its frame) with "Cannot start TEXT message when BINARY message is not
+     * complete yet".
+     */
+    private static final class Completion implements SendHandler {
+        private final Runnable done;
+        private final AtomicInteger events = new AtomicInteger();
+
+        Completion(Runnable done) {
+            this.done = done;
+        }
+
+        @Override
+        public void onResult(SendResult result) {
+            event();
+        }
+
+        void returned() {
+            event();
+        }
+
+        private void event() {
+            if (events.incrementAndGet() == 2) {
+                done.run();
+            }
         }
     }
 }

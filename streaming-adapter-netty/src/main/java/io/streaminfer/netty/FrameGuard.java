@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.streaminfer.core.StreamSession;
 
 import java.util.Arrays;
 
@@ -14,15 +13,15 @@ import java.util.Arrays;
  * the decoder gets:
  * <ul>
  *   <li>a binary message whose declared size passes the limit (one frame, or fragments adding up)
- *       → {@link StreamSession#onFrameTooLarge}; its payload is dropped as it arrives, never
+ *       → {@link ConnectionInput#onFrameTooLarge}; its payload is dropped as it arrives, never
  *       buffered, and so is every later data frame (control frames still pass, so the client's
  *       close frame ends the connection); more than {@link #DISCARD_SLACK} past the refused frame
  *       and the connection is closed;</li>
  *   <li>a binary frame whose payload the server's memory budget cannot hold →
- *       {@link StreamSession#onFrameSkipped}; the message is dropped unread and the stream goes on
+ *       {@link ConnectionInput#onFrameSkipped}; the message is dropped unread and the stream goes on
  *       (the budget is reserved here, header by header, and given back once the message reached
  *       the engine: {@link StreamConnection});</li>
- *   <li>a text message → {@link StreamSession#onTextMessage} at its first header (the protocol
+ *   <li>a text message → {@link ConnectionInput#onTextMessage} at its first header (the protocol
  *       has none), so it is never buffered;</li>
  *   <li>an RFC 6455 violation → handed to the decoder up to its header, which names it (close 1002
  *       through the engine, {@link StreamFrameHandler}); nothing after it is read.</li>
@@ -185,7 +184,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
                 }
                 if (!connection.inputRefused()) { // the decoder let it pass: say it ourselves
                     connection.refuseInput();
-                    connection.session().onProtocolViolation("malformed frame header");
+                    connection.input().onProtocolViolation("malformed frame header");
                 }
                 state = State.CLOSED;
             }
@@ -223,7 +222,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             flush(ctx, headerStart);
             discarding = true;
             slackLeft = DISCARD_SLACK + length;
-            connection.session().onTextMessage("");
+            connection.input().onTextMessage("");
             return Verdict.DROP;
         }
         messageBytes = opcode == OPCODE_BINARY ? length : messageBytes + length;
@@ -232,7 +231,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             discarding = true;
             slackLeft = DISCARD_SLACK + length;
             inBinaryMessage = false;
-            connection.session().onFrameTooLarge(messageBytes);
+            connection.input().onFrameTooLarge(messageBytes);
             return Verdict.DROP;
         }
         if (!connection.reserve(length)) {
@@ -243,7 +242,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             }
             inBinaryMessage = false;
             skippingMessage = !fin;
-            connection.session().onFrameSkipped(messageBytes);
+            connection.input().onFrameSkipped(messageBytes);
             return Verdict.DROP;
         }
         inBinaryMessage = !fin;

@@ -4,11 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.streaminfer.core.OutboundChannel;
 import io.streaminfer.core.ServerMessage;
-import io.streaminfer.protocol.CloseReasons;
 import io.streaminfer.protocol.JsonMessageCodec;
 
 import java.nio.channels.ClosedChannelException;
@@ -48,27 +46,6 @@ final class NettyOutboundChannel implements OutboundChannel {
 
     @Override
     public void close(int closeCode, String reason) {
-        Channel channel = connection.channel();
-        if (channel.eventLoop().inEventLoop()) {
-            writeClose(closeCode, reason);
-        } else {
-            channel.eventLoop().execute(() -> writeClose(closeCode, reason));
-        }
-    }
-
-    private void writeClose(int closeCode, String reason) {
-        Channel channel = connection.channel();
-        if (!channel.isActive() || connection.closeSent()) {
-            return;
-        }
-        connection.closeQueued();
-        channel.writeAndFlush(new CloseWebSocketFrame(closeCode, CloseReasons.fit(reason)))
-                .addListener((ChannelFuture written) -> {
-                    if (written.isSuccess()) {
-                        connection.closeFrameWritten();
-                    } else {
-                        channel.close();
-                    }
-                });
+        connection.close(closeCode, reason);
     }
 }

@@ -20,6 +20,7 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.TransportServer;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HttpContent;
+import io.streaminfer.protocol.SourceFeeds;
 import io.streaminfer.protocol.TransportDefaults;
 import io.streaminfer.protocol.TrustedProxies;
 
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * handshake checks of {@link StreamWebSocketHandler}, the web console and {@code /api/pipelines}
  * on the same port with quiet error pages and no {@code Server} header, a handshake timeout for
  * connections that never upgrade, a connection cap, and a graceful stop that closes every session
- * with 1001. Native epoll where the platform has it, NIO otherwise.
+ * with 1001. Given {@link Builder#sources}, read-only watchers of the sources at
+ * {@code /ws/sources/<id>} beside the streams. Native epoll where the platform has it, NIO otherwise.
  */
 public final class NettyStreamingServer implements TransportServer {
 
@@ -75,8 +77,12 @@ public final class NettyStreamingServer implements TransportServer {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         EventLoopGroup acceptor = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("stream-netty-accept", true), io);
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(b.ioThreads, new DefaultThreadFactory("stream-netty-io", true), io);
-        StreamWebSocketHandler streams = StreamWebSocketHandler.builder(b.engine)
-                .access(b.access).trustedProxies(b.proxies).build();
+        StreamWebSocketHandler.Builder handler = StreamWebSocketHandler.builder(b.engine)
+                .access(b.access).trustedProxies(b.proxies);
+        if (b.sources != null) {
+            handler.sources(b.sources);
+        }
+        StreamWebSocketHandler streams = handler.build();
         ConnectionGate gate = new ConnectionGate(b.maxConnections, b.handshakeTimeout);
         HttpPagesHandler pages = new HttpPagesHandler(b.content);
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -146,6 +152,7 @@ public final class NettyStreamingServer implements TransportServer {
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
         private int maxConnections = TransportDefaults.maxConnections();
         private int ioThreads = Runtime.getRuntime().availableProcessors();
+        private SourceFeeds sources;
 
         private Builder(StreamEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -209,6 +216,16 @@ public final class NettyStreamingServer implements TransportServer {
                 throw new IllegalArgumentException("ioThreads must be at least 1, got " + threads);
             }
             this.ioThreads = threads;
+            return this;
+        }
+
+        /**
+         * @param feeds sources whose results watchers read at {@code /ws/sources/<id>} (default: no
+         *              such path); closing the watchers when the sources stop is the feeds' job
+         * @return this builder
+         */
+        public Builder sources(SourceFeeds feeds) {
+            this.sources = Objects.requireNonNull(feeds, "feeds");
             return this;
         }
 

@@ -1,19 +1,22 @@
 package io.streaminfer.netty;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streaminfer.core.MemoryBudget;
-import io.streaminfer.core.StreamSession;
+import io.streaminfer.protocol.CloseReasons;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the handlers of one upgraded connection share: its engine session, the bytes of the
- * message being read that are reserved in the {@link MemoryBudget}, and the state of the close
- * handshake. Every method runs on the channel's event loop (Netty calls a channel's handlers there,
- * and {@link NettyOutboundChannel} moves its close onto it), so nothing here needs a lock.
+ * What the handlers of one upgraded connection share: where the client's messages go (an engine
+ * session or a source watcher, {@link ConnectionInput}), the bytes of the message being read that
+ * are reserved in the {@link MemoryBudget}, and the state of the close handshake. Every method runs
+ * on the channel's event loop (Netty calls a channel's handlers there, and {@link #close} moves
+ * itself onto it), so nothing here needs a lock.
  */
 final class StreamConnection {
 
@@ -26,7 +29,7 @@ final class StreamConnection {
 
     private final Channel channel;
     private final MemoryBudget budget;
-    private StreamSession session;
+    private ConnectionInput input;
     private long reservedBytes;
     private boolean skippingMessage;
     private boolean inputRefused;
@@ -43,12 +46,12 @@ final class StreamConnection {
         return channel;
     }
 
-    void session(StreamSession session) {
-        this.session = session;
+    void input(ConnectionInput input) {
+        this.input = input;
     }
 
-    StreamSession session() {
-        return session;
+    ConnectionInput input() {
+        return input;
     }
 
     /**
@@ -105,6 +108,36 @@ final class StreamConnection {
     }
 
     /**
+     * Writes our close frame, once, after everything written before it; from any thread (the
+     * write moves onto the event loop). Nothing is written after it.
+     *
+     * @param code   the close code
+     * @param reason a short reason, cut to fit a control frame
+     */
+    void close(int code, String reason) {
+        if (channel.eventLoop().inEventLoop()) {
+            writeClose(code, reason);
+        } else {
+            channel.eventLoop().execute(() -> writeClose(code, reason));
+        }
+    }
+
+    private void writeClose(int code, String reason) {
+        if (!channel.isActive() || closeSent) {
+            return;
+        }
+        closeQueued();
+        channel.writeAndFlush(new CloseWebSocketFrame(code, CloseReasons.fit(reason)))
+                .addListener((ChannelFuture written) -> {
+                    if (written.isSuccess()) {
+                        closeFrameWritten();
+                    } else {
+                        channel.close();
+                    }
+                });
+    }
+
+    /**
      * Our close frame is written: the connection is closed when the client's close frame comes or
      * {@link #CLOSE_GRACE} after this, whichever is first. When the client's input is no longer
      * read as frames, its close frame cannot be seen: the output is shut down so the client reads
@@ -130,8 +163,8 @@ final class StreamConnection {
         }
         transportClosed = true;
         releaseMessage();
-        if (session != null) {
-            session.onTransportClosed(clientCloseCode != 0 ? clientCloseCode : ABNORMAL_CLOSURE);
+        if (input != null) {
+            input.onTransportClosed(clientCloseCode != 0 ? clientCloseCode : ABNORMAL_CLOSURE);
         }
     }
 }

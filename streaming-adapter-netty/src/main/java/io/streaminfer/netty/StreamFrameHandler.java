@@ -19,7 +19,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger.Level;
 
 /**
- * Hands the frames Netty's decoder produced to the connection's engine session: binary messages
+ * Hands the frames Netty's decoder produced to the connection's {@link ConnectionInput} (its engine
+ * session, or a source watcher that refuses them all): binary messages
  * (fragments joined, one copy into the array the engine takes), the client's close frame, pings;
  * a protocol violation the decoder found becomes {@code onProtocolViolation} (close 1002), and the
  * end of the connection {@code onTransportClosed}. The memory the {@link FrameGuard} reserved for
@@ -67,7 +68,7 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
         } else if (frame instanceof TextWebSocketFrame text) {
             // the guard refuses text at its header; this is the backstop
             text.release();
-            connection.session().onTextMessage("");
+            connection.input().onTextMessage("");
         } else {
             frame.release(); // pongs
         }
@@ -103,7 +104,7 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
             message.release();
         }
         connection.releaseMessage();
-        connection.session().onBinaryMessage(data);
+        connection.input().onBinaryMessage(data);
     }
 
     private void clientClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
@@ -122,11 +123,11 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException violation && connection.session() != null) {
+        if (cause instanceof CorruptedWebSocketFrameException violation && connection.input() != null) {
             if (!connection.inputRefused()) {
                 connection.refuseInput();
                 releaseFragments();
-                connection.session().onProtocolViolation(violation.getMessage() == null
+                connection.input().onProtocolViolation(violation.getMessage() == null
                         ? "malformed frame" : violation.getMessage());
             }
             return;

@@ -1,32 +1,16 @@
 package io.streaminfer.netty;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestDecoder;
-import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocket08FrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -35,15 +19,12 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HandshakeCheck;
 import io.streaminfer.protocol.JsonMessageCodec;
+import io.streaminfer.protocol.SourceFeeds;
 import io.streaminfer.protocol.TrustedProxies;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,11 +33,11 @@ import java.util.Optional;
 
 /**
  * The stream endpoint for a Netty pipeline of your own: add it after an {@link HttpServerCodec}
- * (and before your own handlers); it takes the WebSocket handshakes to {@value #PATH} and hands
- * every other request on unchanged.
+ * (and before your own handlers); it takes the WebSocket handshakes to {@value #PATH} (and, given
+ * {@link Builder#sources}, to {@code /ws/sources/<id>}) and hands every other request on unchanged.
  *
  * <pre>{@code
- * StreamWebSocketHandler streams = StreamWebSocketHandler.builder(engine).build();
+ * StreamWebSocketHandler streams = StreamWebSocketHandler.builder(engine).sources(feeds).build();
  * // in your ChannelInitializer:
  * channel.pipeline().addLast(new HttpServerCodec(), streams, new YourHandler());
  * }</pre>
@@ -70,6 +51,13 @@ import java.util.Optional;
  * engine's frame limit, refused from their header past it ({@code frame_too_large}, 1009), the
  * memory budget reserved as they arrive, RFC 6455 violations closed with 1002, answers written as
  * text frames, and the connection cut 2 s after our close frame if the client does not answer it.
+ *
+ * <p>Given {@link SourceFeeds}, it serves read-only watchers of the sources at
+ * {@code /ws/sources/<id>[?frames=true]} beside the streams, after the same handshake checks (the
+ * engine admits no session for them): each result of the source as a text frame, its JPEG as a
+ * binary frame before it when asked, one message at a time with the newest result waiting in the
+ * feed ({@link SourceWatcher}); an unknown source gets {@code invalid_source} and 1008, anything a
+ * watcher sends {@code invalid_message} and 1003.
  *
  * <p>One instance serves every channel ({@link ChannelHandler.Sharable}); thread-safe.
  */
@@ -91,16 +79,15 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         }
     };
 
-    private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-    /** Writes above this many bytes waiting make the channel unwritable; below the low mark it is writable again. */
-    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 128 * 1024);
     private static final AttributeKey<Object> HANDSHAKE = AttributeKey.valueOf(StreamWebSocketHandler.class, "handshake");
     /** The request being swallowed after a refusal. */
     private static final Object REFUSED = new Object();
+    private static final WebSocketDecoderConfig WATCHER_DECODER = WebSocketSwitch.decoderConfig(SourceWatcher.LARGEST_MESSAGE);
 
     private final StreamEngine engine;
     private final AccessPolicy access;
     private final TrustedProxies proxies;
+    private final SourceFeeds sources;
     private final JsonMessageCodec json = new JsonMessageCodec();
     private final WebSocketDecoderConfig decoderConfig;
 
@@ -108,15 +95,8 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         this.engine = builder.engine;
         this.access = builder.access;
         this.proxies = builder.proxies;
-        long limit = engine.config().maxFrameBytes();
-        // the guard in front refuses larger messages through the engine; this bound is the decoder's own backstop
-        this.decoderConfig = WebSocketDecoderConfig.newBuilder()
-                .expectMaskedFrames(true)
-                .allowExtensions(false)
-                .allowMaskMismatch(false)
-                .closeOnProtocolViolation(false)
-                .maxFramePayloadLength((int) Math.min(Integer.MAX_VALUE, Math.max(limit, 125)))
-                .build();
+        this.sources = builder.sources;
+        this.decoderConfig = WebSocketSwitch.decoderConfig(engine.config().maxFrameBytes());
     }
 
     /**
@@ -131,7 +111,7 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Object handshake = ctx.channel().attr(HANDSHAKE).get();
         if (msg instanceof HttpRequest request) {
-            if (!isStreamHandshake(request)) {
+            if (!isOurHandshake(request)) {
                 ctx.fireChannelRead(msg);
                 return;
             }
@@ -154,14 +134,18 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static boolean isStreamHandshake(HttpRequest request) {
-        String uri = request.uri();
-        int query = uri.indexOf('?');
-        return PATH.equals(query < 0 ? uri : uri.substring(0, query))
+    private boolean isOurHandshake(HttpRequest request) {
+        String path = pathOf(request.uri());
+        return (PATH.equals(path) || sources != null && SourceFeeds.sourceIdOf(path).isPresent())
                 && HandshakeCheck.isWebSocketUpgrade(request.headers()::get);
     }
 
-    /** @return the admission to upgrade with, or {@link #REFUSED} when an HTTP status was sent */
+    private static String pathOf(String uri) {
+        int query = uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
+    }
+
+    /** @return the stream or watcher to upgrade to, or {@link #REFUSED} when an HTTP status was sent */
     private Object handshake(ChannelHandlerContext ctx, HttpRequest request) {
         HttpHeaders headers = request.headers();
         Optional<HandshakeCheck.Refusal> refusal = request.decoderResult().isFailure()
@@ -171,9 +155,11 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         if (refusal.isPresent()) {
             return refuse(ctx, refusal.get());
         }
+        QueryStringDecoder uri;
         Map<String, List<String>> parameters;
         try {
-            parameters = new QueryStringDecoder(request.uri()).parameters();
+            uri = new QueryStringDecoder(request.uri());
+            parameters = uri.parameters();
         } catch (IllegalArgumentException e) {
             return refuse(ctx, new HandshakeCheck.Refusal(400, "Bad Request", "the request URI is not valid", Map.of()));
         }
@@ -185,12 +171,19 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         if (!access.originAllowed(headers.get(HttpHeaderNames.ORIGIN))) {
             return refuse(ctx, new HandshakeCheck.Refusal(403, "Forbidden", "this origin may not open streams", Map.of()));
         }
+        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY).trim();
+        String path = pathOf(request.uri());
+        if (!PATH.equals(path)) {
+            // the id as sent when it decodes to something else than one path segment: the feeds name it unknown
+            String id = SourceFeeds.sourceIdOf(uri.path()).or(() -> SourceFeeds.sourceIdOf(path)).orElseThrow();
+            return new Watch(id, SourceFeeds.framesWanted(first(parameters, SourceFeeds.FRAMES_PARAMETER)), key);
+        }
         Admission admission = engine.admit(first(parameters, PIPELINE_PARAMETER), first(parameters, MODE_PARAMETER));
         if (admission.draining()) {
             return refuse(ctx, HandshakeCheck.draining());
         }
         String client = proxies.client(peer(ctx.channel()), proxies.any() ? headerMap : Map.of());
-        return new Upgrade(admission, client, accept(headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY).trim()));
+        return new Upgrade(admission, client, key);
     }
 
     private static Object refuse(ChannelHandlerContext ctx, HandshakeCheck.Refusal refusal) {
@@ -201,58 +194,18 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
     private void finish(ChannelHandlerContext ctx, Object handshake) {
         ctx.channel().attr(HANDSHAKE).set(null);
         if (handshake instanceof Upgrade upgrade) {
-            upgrade(ctx, upgrade);
-        }
-    }
-
-    /**
-     * Switches the connection to WebSocket: the 101 goes out through the HTTP encoder, which then
-     * leaves; our frame handlers take this handler's place; the session is opened; and last the
-     * HTTP decoder leaves, handing what it read past the request (a frame sent in the same write
-     * as the handshake) to the frame handlers.
-     */
-    private void upgrade(ChannelHandlerContext ctx, Upgrade upgrade) {
-        Channel channel = ctx.channel();
-        ChannelPipeline pipeline = ctx.pipeline();
-        FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
-        switching.headers()
-                .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET)
-                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
-                .set(HttpHeaderNames.SEC_WEBSOCKET_ACCEPT, upgrade.accept());
-        ctx.writeAndFlush(switching).addListener(written -> {
-            if (!written.isSuccess()) {
-                upgrade.admission().cancel();
-                channel.close();
-            }
-        });
-        HttpServerCodec codec = pipeline.get(HttpServerCodec.class);
-        if (codec != null) {
-            codec.removeOutboundHandler();
-        } else if (pipeline.get(HttpResponseEncoder.class) != null) {
-            pipeline.remove(HttpResponseEncoder.class);
-        }
-        for (Class<? extends ChannelHandler> http : List.of(HttpObjectAggregator.class, HttpContentCompressor.class,
-                HttpServerKeepAliveHandler.class)) {
-            if (pipeline.get(http) != null) {
-                pipeline.remove(http);
-            }
-        }
-        channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK);
-
-        StreamConnection connection = new StreamConnection(channel, engine.memoryBudget());
-        String name = ctx.name();
-        pipeline.addAfter(name, "stream-frame-encoder", new WebSocket08FrameEncoder(false))
-                .addAfter("stream-frame-encoder", "stream-frame-guard", new FrameGuard(connection, engine.config().maxFrameBytes()))
-                .addAfter("stream-frame-guard", "stream-frame-decoder", new WebSocket08FrameDecoder(decoderConfig))
-                .addAfter("stream-frame-decoder", "stream-frames", new StreamFrameHandler(connection));
-        pipeline.remove(name);
-        connection.session(engine.open(upgrade.admission(), new NettyOutboundChannel(connection, json), upgrade.client()));
-        pipeline.fireUserEventTriggered(UPGRADED);
-        if (codec != null) {
-            pipeline.remove(codec);
-        } else if (pipeline.get(HttpRequestDecoder.class) != null) {
-            pipeline.remove(HttpRequestDecoder.class);
+            StreamConnection connection = new StreamConnection(ctx.channel(), engine.memoryBudget());
+            WebSocketSwitch.upgrade(ctx, upgrade.key(), connection, engine.config().maxFrameBytes(), decoderConfig,
+                    () -> connection.input(ConnectionInput.of(engine.open(upgrade.admission(),
+                            new NettyOutboundChannel(connection, json), upgrade.client()))),
+                    upgrade.admission()::cancel);
+        } else if (handshake instanceof Watch watch) {
+            StreamConnection connection = new StreamConnection(ctx.channel(), engine.memoryBudget());
+            SourceWatcher watcher = new SourceWatcher(connection);
+            WebSocketSwitch.upgrade(ctx, watch.key(), connection, SourceWatcher.LARGEST_MESSAGE, WATCHER_DECODER, () -> {
+                connection.input(watcher);
+                watcher.watch(sources, watch.sourceId(), watch.frames());
+            }, () -> { });
         }
     }
 
@@ -277,16 +230,6 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         return "unknown";
     }
 
-    /** RFC 6455 section 4.2.2: base64 of the SHA-1 of the key and the protocol's GUID. */
-    private static String accept(String key) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-1").digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
-            return Base64.getEncoder().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-1", e);
-        }
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         Object handshake = ctx.channel().attr(HANDSHAKE).getAndSet(null);
@@ -296,8 +239,12 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelInactive();
     }
 
-    /** An accepted handshake waiting for the end of its request. */
-    private record Upgrade(Admission admission, String client, String accept) {
+    /** An accepted stream handshake waiting for the end of its request. */
+    private record Upgrade(Admission admission, String client, String key) {
+    }
+
+    /** An accepted watcher handshake waiting for the end of its request. */
+    private record Watch(String sourceId, boolean frames, String key) {
     }
 
     /** Collects the handler's settings. Not thread-safe. */
@@ -305,12 +252,13 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         private final StreamEngine engine;
         private AccessPolicy access = AccessPolicy.open();
         private TrustedProxies proxies = TrustedProxies.none();
+        private SourceFeeds sources;
 
         private Builder(StreamEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
         }
 
-        /** @param access who may open streams (default: everyone) @return this builder */
+        /** @param access who may open streams and watch sources (default: everyone) @return this builder */
         public Builder access(AccessPolicy access) {
             this.access = Objects.requireNonNull(access, "access");
             return this;
@@ -319,6 +267,16 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         /** @param proxies peers whose forwarding headers name the client (default: none) @return this builder */
         public Builder trustedProxies(TrustedProxies proxies) {
             this.proxies = Objects.requireNonNull(proxies, "proxies");
+            return this;
+        }
+
+        /**
+         * @param feeds sources whose results watchers read at {@code /ws/sources/<id>} (default: no
+         *              such path; its handshakes are handed on like any other request)
+         * @return this builder
+         */
+        public Builder sources(SourceFeeds feeds) {
+            this.sources = Objects.requireNonNull(feeds, "feeds");
             return this;
         }
 

@@ -5,6 +5,7 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.pipeline.PipelineOptions;
 import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.SourceFeeds;
 import io.streaminfer.tck.KitSettings;
 import io.streaminfer.tck.ServerUnderTest;
 
@@ -42,15 +43,34 @@ final class NettyTestServer implements AutoCloseable {
      * @throws IOException when it cannot bind
      */
     static NettyTestServer start(KitSettings settings) throws IOException {
+        return start(settings, null);
+    }
+
+    /**
+     * @param settings what the kit asks for: engine settings, a token, the delay pipeline's hold
+     * @param sources  the sources watchers read at {@code /ws/sources/<id>}, or {@literal null} for none
+     * @return the running server
+     * @throws IOException when it cannot bind
+     */
+    static NettyTestServer start(KitSettings settings, SourceFeeds sources) throws IOException {
         return start(settings.stream(), new PipelineOptions(settings.pipelineDelay(), settings.stream().maxFramePixels()),
-                settings.authToken().map(token -> AccessPolicy.of(Set.of(), false, token)).orElse(AccessPolicy.open()));
+                settings.authToken().map(token -> AccessPolicy.of(Set.of(), false, token)).orElse(AccessPolicy.open()),
+                sources);
     }
 
     private static NettyTestServer start(StreamConfig config, PipelineOptions pipelines, AccessPolicy access) throws IOException {
+        return start(config, pipelines, access, null);
+    }
+
+    private static NettyTestServer start(StreamConfig config, PipelineOptions pipelines, AccessPolicy access,
+                                         SourceFeeds sources) throws IOException {
         StreamEngine engine = StreamEngine.builder(Pipelines.defaults(pipelines)).config(config).build();
         try {
-            return new NettyTestServer(engine, NettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
-                    .access(access).start());
+            NettyStreamingServer.Builder builder = NettyStreamingServer.builder(engine).host("127.0.0.1").port(0).access(access);
+            if (sources != null) {
+                builder.sources(sources);
+            }
+            return new NettyTestServer(engine, builder.start());
         } catch (IOException | RuntimeException e) {
             engine.close();
             throw e;

@@ -99,7 +99,7 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
                     return null;
                 }
                 ConnectionGuard.upgraded(grizzly);
-                GuardedConnection guarded = new GuardedConnection(connection, lingering, session);
+                GuardedConnection guarded = new GuardedConnection(connection, lingering, session, capture.refuseInput());
                 ByteBuffer early = ReadContext.takeBytesAfterRequest();
                 if (early.hasRemaining()) {
                     guarded.getReadHandler().handle(early); // a first frame sent right behind the request
@@ -150,10 +150,13 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
         private final Connection connection;
         private final MessageSizeGuard guard;
 
-        GuardedConnection(Connection connection, LingeringCloseWriter writer, StreamSession session) {
+        GuardedConnection(Connection connection, LingeringCloseWriter writer, StreamSession session, Runnable refuseInput) {
             this.connection = connection;
-            this.guard = new MessageSizeGuard(connection.getReadHandler(), connection, writer, session,
-                    engine.config().maxFrameBytes(), engine.memoryBudget());
+            // a source watcher may send nothing: every data frame is refused from its header, unread
+            this.guard = refuseInput != null
+                    ? MessageSizeGuard.readOnly(connection.getReadHandler(), connection, writer, refuseInput, engine.memoryBudget())
+                    : new MessageSizeGuard(connection.getReadHandler(), connection, writer, session,
+                            engine.config().maxFrameBytes(), engine.memoryBudget());
         }
 
         @Override

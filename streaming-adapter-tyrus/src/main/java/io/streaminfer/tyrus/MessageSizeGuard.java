@@ -50,8 +50,10 @@ import java.nio.ByteOrder;
  * cost that much per connection, unaccounted, long after the message is gone (64 connections
  * that each sent one 4.9 MiB frame held 314 MiB).
  *
- * <p>Without a session (the endpoint did not open one) the guard closes the connection itself
- * with the same code. Called by one Grizzly thread at a time per connection, as Tyrus' own read
+ * <p>A read-only connection (a source watcher, {@link #readOnly}) may send nothing: every data
+ * frame with a payload is refused from its header through the watcher's own refusal
+ * ({@code invalid_message}, 1003). Without a session or a refusal (the endpoint did not open one)
+ * the guard closes the connection itself with the same code. Called by one Grizzly thread at a time per connection, as Tyrus' own read
  * handler is.
  */
 final class MessageSizeGuard implements ReadHandler {
@@ -85,6 +87,7 @@ final class MessageSizeGuard implements ReadHandler {
     private final Connection connection;
     private final LingeringCloseWriter writer;
     private final StreamSession session;
+    private final Runnable refuseInput;
     private final long limit;
     private final ReadReservation reservation;
     private final int chunk;
@@ -127,13 +130,35 @@ final class MessageSizeGuard implements ReadHandler {
     /** As above, with the largest frame Tyrus is handed (tests use small ones). */
     MessageSizeGuard(ReadHandler delegate, Connection connection, LingeringCloseWriter writer, StreamSession session,
                      long limit, MemoryBudget budget, int chunk) {
+        this(delegate, connection, writer, session, null, limit, budget, chunk);
+    }
+
+    private MessageSizeGuard(ReadHandler delegate, Connection connection, LingeringCloseWriter writer, StreamSession session,
+                             Runnable refuseInput, long limit, MemoryBudget budget, int chunk) {
         this.delegate = delegate;
         this.connection = connection;
         this.writer = writer;
         this.session = session;
+        this.refuseInput = refuseInput;
         this.limit = limit;
         this.reservation = new ReadReservation(budget);
         this.chunk = chunk;
+    }
+
+    /**
+     * A guard for a connection that may send nothing (a source watcher): binary frames with a
+     * payload and text frames are refused from their headers by {@code refuseInput}.
+     *
+     * @param delegate    Tyrus' read handler
+     * @param connection  Tyrus' connection
+     * @param writer      the connection's writer, whose TCP close is held while discarding
+     * @param refuseInput sends the watcher its error and closes with 1003
+     * @param budget      the server's memory budget
+     * @return the guard, never {@literal null}
+     */
+    static MessageSizeGuard readOnly(ReadHandler delegate, Connection connection, LingeringCloseWriter writer,
+                                     Runnable refuseInput, MemoryBudget budget) {
+        return new MessageSizeGuard(delegate, connection, writer, null, refuseInput, 0, budget, CHUNK);
     }
 
     /**
@@ -362,7 +387,9 @@ final class MessageSizeGuard implements ReadHandler {
     private void refuse(boolean text, long payload) {
         reservation.releaseAll(); // what Tyrus holds of the message goes with the session, which now ends
         enterDiscarding(payload);
-        if (session == null) {
+        if (refuseInput != null) {
+            refuseInput.run();
+        } else if (session == null) {
             connection.close(text ? new CloseReason(CloseReason.CloseCodes.CANNOT_ACCEPT, "invalid_message")
                     : new CloseReason(CloseReason.CloseCodes.TOO_BIG, "frame_too_large"));
         } else if (text) {

@@ -1,6 +1,7 @@
 package io.streaminfer.tyrus;
 
 import io.streaminfer.core.StreamSession;
+import io.streaminfer.websocket.SourceWatchEndpoint;
 import jakarta.websocket.Session;
 
 /**
@@ -8,7 +9,8 @@ import jakarta.websocket.Session;
  * expose its jakarta {@link Session}, but Tyrus opens the endpoint synchronously while creating
  * the connection: our engine {@link #begin()}s a capture on that thread, the endpoint wrapper
  * ({@link io.streaminfer.websocket.StrictEndpointConfig}) reports the opened session, and
- * {@link #end()} returns the {@link StreamSession} the endpoint stored in its user properties.
+ * {@link #end()} returns the {@link StreamSession} the endpoint stored in its user properties (a
+ * source watcher has none: {@link #refuseInput()} is then its refusal of anything it sends).
  * Should a Tyrus version ever open the endpoint elsewhere, nothing is captured and the frame
  * guard closes such connections itself (same close codes, no JSON).
  */
@@ -20,6 +22,7 @@ final class SessionCapture {
     private static final ThreadLocal<SessionCapture> OPENING = new ThreadLocal<>();
 
     private StreamSession session;
+    private Runnable refuseInput;
 
     private SessionCapture() {
     }
@@ -37,11 +40,19 @@ final class SessionCapture {
         if (capture != null && opened.getUserProperties().get(SESSION_KEY) instanceof StreamSession stream) {
             capture.session = stream;
         }
+        if (capture != null && opened.getUserProperties().get(SourceWatchEndpoint.REFUSE_INPUT_KEY) instanceof Runnable refusal) {
+            capture.refuseInput = refusal;
+        }
     }
 
     /** @return the stream session opened since {@link #begin()}, or {@literal null} */
     StreamSession end() {
         OPENING.remove();
         return session;
+    }
+
+    /** @return after {@link #end()}: a source watcher's refusal of its input, or {@literal null} for other endpoints */
+    Runnable refuseInput() {
+        return refuseInput;
     }
 }
