@@ -187,7 +187,7 @@ public final class StreamingServer implements AutoCloseable {
             NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine)
                     .host(settings.host()).port(settings.port()).access(settings.access())
                     .trustedProxies(connections.proxies()).handshakeTimeout(connections.handshakeTimeout())
-                    .content(pages);
+                    .content(pages).sources(sources);
             if (connections.maxConnections() > 0) {
                 netty.maxConnections(connections.maxConnections());
             }
