@@ -223,6 +223,23 @@ class SourcesIntegrationTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(ServerSettings.Transport.class)
+    @DisplayName("every WebSocket server of the standalone app serves the watchers")
+    void everyTransportServesWatchers(ServerSettings.Transport transport, @TempDir Path dir) throws Exception {
+        Path folder = folderOf(dir, squareCrossing(64));
+        Path sources = Files.writeString(dir.resolve("sources.json"),
+                "[{\"id\": \"demo\", \"url\": \"" + folder + "\", \"pipeline_id\": \"stats\", \"fps\": 20}]");
+        Map<String, String> env = new HashMap<>();
+        env.put("STREAM_SOURCES", sources.toString());
+        env.put("STREAM_SERVER", transport.name().toLowerCase(java.util.Locale.ROOT));
+        try (StreamingServer server = start(dir, null, env);
+             SourceWatcher watcher = SourceWatcher.connect(server, "/ws/sources/demo?frames=true")) {
+            await().atMost(RESULTS).until(() -> watcher.resultIndexes().size() >= 5);
+            assertThat(watcher.messages()).allMatch(m -> m.frame().length > 0 && m.json().get("result").path("image_stats").has("mean_luma"));
+        }
+    }
+
     @Test
     @DisplayName("the management API adds a source (with the token), refuses a duplicate, an unknown pipeline and a broken definition with the reason, serves its latest frame, and removes it: watchers closed with 1001, meters gone")
     void managementApi(@TempDir Path dir) throws Exception {
