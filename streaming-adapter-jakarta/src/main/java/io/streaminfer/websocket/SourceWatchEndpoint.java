@@ -3,7 +3,7 @@ package io.streaminfer.websocket;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.CloseReasons;
 import io.streaminfer.protocol.JsonMessageCodec;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -108,7 +108,7 @@ public final class SourceWatchEndpoint extends Endpoint {
         boolean wantsFrames = frames != null && !frames.isEmpty() && SourceFeeds.framesWanted(frames.get(0));
         java.util.Optional<SourceFeeds.Subscription> subscription = feeds.watch(id, wantsFrames, new Channel(session));
         if (subscription.isEmpty()) {
-            sendThenClose(session, feeds.unknownSource(id), POLICY_VIOLATION, "unknown source");
+            sendThenClose(session, JsonMessageCodec.errorText("invalid_source", feeds.unknownSourceDetail(id)), POLICY_VIOLATION, "unknown source");
             return;
         }
         session.getUserProperties().put(SUBSCRIPTION_KEY, subscription.get());

@@ -3,7 +3,7 @@ package io.streaminfer.jetty;
 import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.AccessPolicy;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.tck.KitSettings;
 import io.streaminfer.tck.ServerUnderTest;
 import io.streaminfer.tck.SourceWatchCompatibilityKit;

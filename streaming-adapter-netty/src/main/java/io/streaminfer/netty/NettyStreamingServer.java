@@ -20,7 +20,7 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.TransportServer;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HttpContent;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.protocol.TransportDefaults;
 import io.streaminfer.protocol.TrustedProxies;
 

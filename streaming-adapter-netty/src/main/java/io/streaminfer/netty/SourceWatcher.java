@@ -8,7 +8,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.streaminfer.protocol.JsonMessageCodec;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,7 +50,7 @@ final class SourceWatcher implements SourceFeeds.WatcherChannel, ConnectionInput
     void watch(SourceFeeds feeds, String sourceId, boolean frames) {
         Optional<SourceFeeds.Subscription> watching = feeds.watch(sourceId, frames, this);
         if (watching.isEmpty()) {
-            refuse(feeds.unknownSource(sourceId), POLICY_VIOLATION, "unknown source");
+            refuse(JsonMessageCodec.errorText("invalid_source", feeds.unknownSourceDetail(sourceId)), POLICY_VIOLATION, "unknown source");
         } else if (ended || connection.closeSent()) {
             watching.get().cancel(); // closed while subscribing
         } else {

@@ -19,7 +19,7 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HandshakeCheck;
 import io.streaminfer.protocol.JsonMessageCodec;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.protocol.TrustedProxies;
 
 import java.net.InetSocketAddress;

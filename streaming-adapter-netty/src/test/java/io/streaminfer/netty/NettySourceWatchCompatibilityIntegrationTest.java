@@ -1,6 +1,6 @@
 package io.streaminfer.netty;
 
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.tck.KitSettings;
 import io.streaminfer.tck.ServerUnderTest;
 import io.streaminfer.tck.SourceWatchCompatibilityKit;

@@ -5,7 +5,7 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.pipeline.PipelineOptions;
 import io.streaminfer.pipeline.Pipelines;
 import io.streaminfer.protocol.AccessPolicy;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.tck.KitSettings;
 import io.streaminfer.tck.ServerUnderTest;
 

@@ -1,7 +1,7 @@
 package io.streaminfer.sources;
 
-import io.streaminfer.protocol.SourceFeeds.Subscription;
-import io.streaminfer.protocol.SourceFeeds.WatcherChannel;
+import io.streaminfer.core.SourceFeeds.Subscription;
+import io.streaminfer.core.SourceFeeds.WatcherChannel;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;

@@ -4,7 +4,7 @@ import io.streaminfer.core.Clock;
 import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.JsonMessageCodec;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 
 import java.time.Duration;
 import java.util.ArrayList;

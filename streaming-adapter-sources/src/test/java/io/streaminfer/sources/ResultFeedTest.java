@@ -1,6 +1,6 @@
 package io.streaminfer.sources;
 
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

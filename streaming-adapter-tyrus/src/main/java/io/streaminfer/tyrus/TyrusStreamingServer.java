@@ -5,7 +5,7 @@ import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.websocket.SourceWatchEndpoint;
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.websocket.StrictEndpointConfig;
 import io.streaminfer.protocol.TransportServer;
 import io.streaminfer.protocol.TrustedProxies;

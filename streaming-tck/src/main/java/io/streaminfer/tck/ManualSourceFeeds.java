@@ -1,6 +1,6 @@
 package io.streaminfer.tck;
 
-import io.streaminfer.protocol.SourceFeeds;
+import io.streaminfer.core.SourceFeeds;
 
 import java.util.ArrayList;
 import java.util.List;

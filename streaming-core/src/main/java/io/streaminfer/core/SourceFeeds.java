@@ -1,4 +1,4 @@
-package io.streaminfer.protocol;
+package io.streaminfer.core;
 
 import java.util.List;
 import java.util.Optional;
@@ -30,7 +30,7 @@ public interface SourceFeeds {
      * @param frames   whether the watcher wants each frame's JPEG as a binary message before its result
      * @param channel  where this watcher's messages go
      * @return the subscription, or empty when there is no such source (the transport then sends
-     *         {@link #unknownSource} and closes with 1008)
+     *         the error {@code invalid_source} with {@link #unknownSourceDetail} and closes with 1008)
      */
     Optional<Subscription> watch(String sourceId, boolean frames, WatcherChannel channel);
 
@@ -41,14 +41,15 @@ public interface SourceFeeds {
 
     /**
      * @param sourceId the id a watcher asked for
-     * @return the error message a watcher of an unknown source gets before close 1008, never {@literal null}
+     * @return the {@code detail} of the {@code invalid_source} error a watcher of an unknown source
+     *         gets before close 1008: the id as asked (printable, bounded) and the known ones; never {@literal null}
      */
-    default String unknownSource(String sourceId) {
+    default String unknownSourceDetail(String sourceId) {
         String shown = sourceId == null ? "" : sourceId.replaceAll("[^A-Za-z0-9_.-]", "?");
         if (shown.length() > 64) {
             shown = shown.substring(0, 64) + "...";
         }
-        return JsonMessageCodec.errorText("invalid_source", "unknown source '" + shown + "'; known sources: " + ids());
+        return "unknown source '" + shown + "'; known sources: " + ids();
     }
 
     /**
