@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
 /**
@@ -50,6 +51,7 @@ public final class ReloadablePipelines implements PipelineRegistry, AutoCloseabl
     private static final System.Logger LOG = System.getLogger(ReloadablePipelines.class.getName());
 
     private final UnaryOperator<PipelineRegistry> loader;
+    private final Executor closer;
     private final Object reloading = new Object();
     private volatile Generation current;
     private boolean closed; // guarded by reloading
@@ -62,8 +64,24 @@ public final class ReloadablePipelines implements PipelineRegistry, AutoCloseabl
      * @throws PipelineFileException when the first build fails on a mistake in the file
      */
     public ReloadablePipelines(UnaryOperator<PipelineRegistry> loader) {
+        this(loader, ReloadablePipelines::closeInBackground);
+    }
+
+    /**
+     * @param closer runs the closing of a generation released by its last processor, which
+     *               happens on a pipeline worker (closing sinks waits for their threads): never
+     *               there
+     */
+    ReloadablePipelines(UnaryOperator<PipelineRegistry> loader, Executor closer) {
         this.loader = Objects.requireNonNull(loader, "loader");
+        this.closer = Objects.requireNonNull(closer, "closer");
         this.current = new Generation(1, Objects.requireNonNull(loader.apply(null), "the loader returned no registry"));
+    }
+
+    private static void closeInBackground(Runnable closing) {
+        Thread thread = new Thread(closing, "pipelines-close");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /**
@@ -172,7 +190,7 @@ public final class ReloadablePipelines implements PipelineRegistry, AutoCloseabl
     }
 
     /** One build of the pipelines, with the processors open on it. */
-    private static final class Generation {
+    private final class Generation {
         final long number;
         final PipelineRegistry registry;
         private int open;          // guarded by this
@@ -203,7 +221,7 @@ public final class ReloadablePipelines implements PipelineRegistry, AutoCloseabl
                 }
                 closed = true;
             }
-            closeRegistry();
+            closer.execute(this::closeRegistry); // the last processor closed or moved: a worker's thread
         }
 
         void retire() {

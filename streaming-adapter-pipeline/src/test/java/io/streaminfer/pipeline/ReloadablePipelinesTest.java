@@ -109,7 +109,7 @@ class ReloadablePipelinesTest {
     void sessionsMoveAtAFrameBoundary() throws Exception {
         FakeRegistry first = new FakeRegistry(1, Map.of("p", ""));
         FakeRegistry second = new FakeRegistry(2, Map.of("p", ""));
-        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second));
+        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second), Runnable::run);
         FrameProcessor session = pipelines.open("p", "s1");
         assertThat(generationOf(session, 1)).isEqualTo(1);
 
@@ -132,7 +132,7 @@ class ReloadablePipelinesTest {
     void oldGenerationClosesAfterItsLastProcessor() throws Exception {
         FakeRegistry first = new FakeRegistry(1, Map.of("p", "", "q", ""));
         FakeRegistry second = new FakeRegistry(2, Map.of("p", "", "q", ""));
-        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second));
+        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second), Runnable::run);
         FrameProcessor moving = pipelines.open("p", "s1");
         FrameProcessor idle = pipelines.open("q", "s2");
 
@@ -147,11 +147,30 @@ class ReloadablePipelinesTest {
     }
 
     @Test
+    @DisplayName("a generation released by a session's frame is closed by the closer, never on the pipeline worker")
+    void releasedGenerationClosesOffTheWorker() throws Exception {
+        FakeRegistry first = new FakeRegistry(1, Map.of("p", ""));
+        FakeRegistry second = new FakeRegistry(2, Map.of("p", ""));
+        List<Runnable> closings = new ArrayList<>();
+        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second), closings::add);
+        FrameProcessor session = pipelines.open("p", "s1");
+        pipelines.reload();
+
+        generationOf(session, 1);
+
+        assertThat(first.closed).isFalse();
+        assertThat(closings).hasSize(1);
+        closings.get(0).run();
+        assertThat(first.closed).isTrue();
+        session.close();
+    }
+
+    @Test
     @DisplayName("new sessions after the swap open the new pipelines; the list changes at once")
     void newSessionsGetTheNewPipelines() throws Exception {
         FakeRegistry first = new FakeRegistry(1, Map.of("p", ""));
         FakeRegistry second = new FakeRegistry(2, Map.of("p", "", "added", ""));
-        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second));
+        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second), Runnable::run);
 
         pipelines.reload();
 
@@ -168,7 +187,7 @@ class ReloadablePipelinesTest {
     void vanishedPipelineKeepsTheOldOne() throws Exception {
         FakeRegistry first = new FakeRegistry(1, Map.of("gone", "", "broken", ""));
         FakeRegistry second = new FakeRegistry(2, Map.of("broken", "model missing"));
-        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second));
+        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second), Runnable::run);
         FrameProcessor onGone = pipelines.open("gone", "s1");
         FrameProcessor onBroken = pipelines.open("broken", "s2");
 
@@ -192,7 +211,7 @@ class ReloadablePipelinesTest {
         FakeRegistry first = new FakeRegistry(1, Map.of("p", ""));
         FakeRegistry second = new FakeRegistry(2, Map.of("other", ""));
         FakeRegistry third = new FakeRegistry(3, Map.of("p", ""));
-        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second, third));
+        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first, second, third), Runnable::run);
         FrameProcessor session = pipelines.open("p", "s1");
 
         pipelines.reload();
@@ -271,7 +290,7 @@ class ReloadablePipelinesTest {
     @DisplayName("close closes the current generation once its last processor has closed; reloads are refused after")
     void closeWaitsForTheLastProcessor() throws Exception {
         FakeRegistry first = new FakeRegistry(1, Map.of("p", ""));
-        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first));
+        ReloadablePipelines pipelines = new ReloadablePipelines(new Builds(first), Runnable::run);
         FrameProcessor session = pipelines.open("p", "s1");
 
         pipelines.close();
