@@ -13,6 +13,7 @@ import io.streaminfer.core.UnansweredReason;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,8 @@ public final class MicrometerStreamListener implements StreamListener {
     private final Map<ErrorCode, Counter> refusals = new ConcurrentHashMap<>();
     private final Map<ErrorCode, Counter> errors = new ConcurrentHashMap<>();
     private final DistributionSummary frameSize;
+    /** The pipelines offered now; {@literal null} until {@link #pipelinesOffered} says otherwise: all are kept. */
+    private volatile java.util.Set<String> offered;
 
     /**
      * @param registry    where the meters go
@@ -69,6 +72,35 @@ public final class MicrometerStreamListener implements StreamListener {
                 .baseUnit("bytes").register(registry);
     }
 
+    /**
+     * After the pipelines offered changed (a reload): each new id gets its meters, at zero; the
+     * meters of an id no longer offered are removed once its last session has closed (sessions
+     * that started on it may still run).
+     *
+     * @param pipelineIds the pipelines offered now
+     */
+    public void pipelinesOffered(Collection<String> pipelineIds) {
+        offered = java.util.Set.copyOf(pipelineIds);
+        pipelineIds.forEach(this::meters);
+        for (String id : pipelines.keySet()) {
+            removeIfGone(id);
+        }
+    }
+
+    private void removeIfGone(String pipelineId) {
+        java.util.Set<String> now = offered;
+        if (now == null || now.contains(pipelineId)) {
+            return;
+        }
+        pipelines.computeIfPresent(pipelineId, (id, meters) -> {
+            if (meters.active.get() > 0) {
+                return meters;
+            }
+            meters.remove(registry);
+            return null;
+        });
+    }
+
     private PipelineMeters meters(String pipelineId) {
         return pipelines.computeIfAbsent(pipelineId, id -> new PipelineMeters(registry, id));
     }
@@ -90,7 +122,9 @@ public final class MicrometerStreamListener implements StreamListener {
 
     @Override
     public void sessionClosed(StreamSession session, int closeCode) {
-        meters(session.pipelineId()).active.decrementAndGet();
+        if (meters(session.pipelineId()).active.decrementAndGet() == 0) {
+            removeIfGone(session.pipelineId());
+        }
     }
 
     @Override
@@ -158,9 +192,10 @@ public final class MicrometerStreamListener implements StreamListener {
         final Counter slowDowns;
         final Timer pipelineDuration;
         final Timer latency;
+        final Gauge activeGauge;
 
         PipelineMeters(MeterRegistry registry, String pipeline) {
-            Gauge.builder("stream.sessions.active", active, AtomicInteger::get)
+            activeGauge = Gauge.builder("stream.sessions.active", active, AtomicInteger::get)
                     .description("Open sessions").tag("pipeline", pipeline).register(registry);
             opened = counter(registry, "stream.connections.opened", "Sessions opened", pipeline);
             received = counter(registry, "stream.frames.received", "Binary messages received", pipeline);
@@ -177,6 +212,14 @@ public final class MicrometerStreamListener implements StreamListener {
             slowDowns = counter(registry, "stream.slowdown.warnings", "slow_down warnings sent", pipeline);
             pipelineDuration = timer(registry, "stream.pipeline.duration", "Time a frame spent in its pipeline", pipeline);
             latency = timer(registry, "stream.frame.latency", "Time from receiving a frame to handing its result to the transport", pipeline);
+        }
+
+        void remove(MeterRegistry registry) {
+            for (io.micrometer.core.instrument.Meter meter : List.of(activeGauge, opened, received, processed, dropped,
+                    failed, slowDowns, pipelineDuration, latency)) {
+                registry.remove(meter);
+            }
+            unanswered.values().forEach(registry::remove);
         }
 
         Counter unanswered(UnansweredReason reason) {

@@ -53,4 +53,38 @@ class MicrometerStreamListenerTest {
             assertThat(meters.get("stream.workers.busy").gauge().value()).isZero();
         }
     }
+
+    @Test
+    void pipelinesOfferedAfterAReloadGetMetersAndGoneOnesLoseThemOnceTheirLastSessionClosed() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        MicrometerStreamListener listener = new MicrometerStreamListener(meters, List.of("kept", "gone"));
+        try (StreamEngine engine = StreamEngine.builder(PipelineRegistry.of(Map.of(
+                        "kept", () -> frame -> InferenceResult.empty(),
+                        "gone", () -> frame -> InferenceResult.empty())))
+                .listener(listener)
+                .executor(Runnable::run)
+                .build()) {
+            StreamSession onGone = engine.open("gone", new OutboundChannel() {
+                @Override
+                public void send(ServerMessage message, SendCallback callback) {
+                    callback.succeeded();
+                }
+
+                @Override
+                public void close(int closeCode, String reason) {
+                    // nothing to close
+                }
+            }, "127.0.0.1");
+
+            listener.pipelinesOffered(List.of("kept", "added"));
+
+            assertThat(meters.find("stream.frames.received").tag("pipeline", "added").counter()).isNotNull();
+            assertThat(meters.find("stream.sessions.active").tag("pipeline", "gone").gauge())
+                    .as("a session still runs on it").isNotNull();
+            onGone.onTransportClosed(1000);
+            assertThat(meters.find("stream.sessions.active").tag("pipeline", "gone").gauge()).isNull();
+            assertThat(meters.find("stream.frames.received").tag("pipeline", "gone").counter()).isNull();
+            assertThat(meters.find("stream.frames.received").tag("pipeline", "kept").counter()).isNotNull();
+        }
+    }
 }

@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * The pipelines of a file: each session gets its own chain of step instances. Owns the
- * pipelines' sinks (closed with {@link #close()}) and their telemetry.
+ * pipelines' sinks and models (let go of with {@link #close()}) and their telemetry.
  */
 final class DefinedPipelineRegistry implements PipelineRegistry, AutoCloseable {
 
@@ -21,10 +21,18 @@ final class DefinedPipelineRegistry implements PipelineRegistry, AutoCloseable {
     private final List<PipelineInfo> infos;
     private final FrameDecoder decoder;
     private final DecodeLimits limits;
-    private final PipelineTelemetry telemetry = new PipelineTelemetry();
+    private final PipelineTelemetry telemetry;
     private final PipelineSinks sinks;
+    private final ModelLeases models;
 
-    DefinedPipelineRegistry(List<PipelineDefinition> pipelines, FrameDecoder decoder, DecodeLimits limits) {
+    /**
+     * @param previous the registry this one replaces, still open, or {@literal null}: its sinks
+     *                 that are unchanged are carried over
+     */
+    DefinedPipelineRegistry(List<PipelineDefinition> pipelines, FrameDecoder decoder, DecodeLimits limits,
+                            ModelLeases models, DefinedPipelineRegistry previous) {
+        this.models = models;
+        this.telemetry = previous == null ? new PipelineTelemetry() : previous.telemetry.successor();
         this.decoder = decoder;
         this.limits = limits;
         List<PipelineInfo> list = new ArrayList<>();
@@ -37,7 +45,7 @@ final class DefinedPipelineRegistry implements PipelineRegistry, AutoCloseable {
             list.add(new PipelineInfo(pipeline.id(), pipeline.stepNames(), pipeline.unavailableReason()));
         }
         this.infos = List.copyOf(list);
-        this.sinks = new PipelineSinks(pipelines);
+        this.sinks = new PipelineSinks(pipelines, previous == null ? null : previous.sinks);
     }
 
     @Override
@@ -78,9 +86,13 @@ final class DefinedPipelineRegistry implements PipelineRegistry, AutoCloseable {
         return sinks;
     }
 
-    /** Stops the sinks' threads (what is still queued is dropped). */
+    /**
+     * Stops the sinks' threads (what is still queued is dropped) and lets go of the models (closed
+     * when no other registry uses them). Call it once no processor of this registry runs.
+     */
     @Override
     public void close() {
         sinks.close();
+        models.close();
     }
 }

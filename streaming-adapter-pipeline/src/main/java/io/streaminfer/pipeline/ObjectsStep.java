@@ -36,17 +36,24 @@ final class ObjectsStep implements Step {
         this.maxDetections = maxDetections;
     }
 
+    /** {@link #load(String, String, long, List, ModelOptions, ModelLeases)} for as long as the process runs (benchmarks, tests). */
+    static Either load(String model, String labels, long imgsz, List<String> classes, ModelOptions options) {
+        return load(model, labels, imgsz, classes, options, new ModelLeases());
+    }
+
     /**
-     * Loads (once per process) and checks the model a step names.
+     * Loads (once per registry and file version) and checks the model a step names.
      *
      * @param model   the {@code model} parameter
      * @param labels  the {@code labels} parameter, empty to use the model's metadata
      * @param imgsz   the {@code imgsz} parameter, 0 for the model's own
      * @param classes the {@code classes} parameter, empty for all
      * @param options where models are and their threads
+     * @param leases  the models of the registry being built
      * @return the detector, or why it cannot run here
      */
-    static Either load(String model, String labels, long imgsz, List<String> classes, ModelOptions options) {
+    static Either load(String model, String labels, long imgsz, List<String> classes, ModelOptions options,
+                       ModelLeases leases) {
         Path file = ModelFiles.resolve(model, options.directory());
         if (imgsz != 0 && ModelFiles.isName(model)) { // yolov8n at 320 is yolov8n_320, when it is there
             Path sized = ModelFiles.resolve(model + "_" + imgsz, options.directory());
@@ -66,7 +73,7 @@ final class ObjectsStep implements Step {
         }
         YoloDetector detector;
         try {
-            detector = new YoloDetector(OnnxModel.load(file, options.threads()), labels.isEmpty() ? null : Path.of(labels));
+            detector = new YoloDetector(leases.load(file, options.threads()), labels.isEmpty() ? null : Path.of(labels));
         } catch (RuntimeException | LinkageError e) {
             return Either.problem(e.getMessage());
         }

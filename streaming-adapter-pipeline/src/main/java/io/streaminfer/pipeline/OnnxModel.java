@@ -8,21 +8,27 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One model file loaded once per process into one ONNX Runtime session that every session of
- * every pipeline using it shares (ONNX Runtime sessions may run from several threads). Input
+ * One model file loaded once into one ONNX Runtime session that every session of every pipeline
+ * using it shares (ONNX Runtime sessions may run from several threads). It stays loaded while a
+ * registry uses it (see {@link ModelLeases}); a file replaced on disk is loaded anew by the next
+ * registry built, and the old one is closed when the last registry using it closes. Input
  * {@code [1, 3, S, S]} float, outputs float with fixed shapes.
  *
  * <p>Chosen from measurements (docs/benchmarks.md, "Model threads"): all graph optimisations,
@@ -38,7 +44,30 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 final class OnnxModel {
 
-    private static final Map<String, OnnxModel> LOADED = new ConcurrentHashMap<>();
+    /** The models loaded now, by file (and its identity on disk) and threads; guarded by itself. */
+    private static final Map<Key, OnnxModel> LOADED = new HashMap<>();
+
+    /**
+     * A model file as it is on disk: a file replaced in place (new size, modification time or
+     * inode) is another key, so a pipelines reload loads the new one.
+     */
+    private record Key(Path file, int threads, long size, long modified, Object inode) {
+
+        static Key of(Path file, int threads) {
+            Path path = file.toAbsolutePath().normalize();
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                return new Key(path, threads, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                        attributes.fileKey());
+            } catch (IOException e) { // ONNX Runtime says why when it fails to read it
+                return new Key(path, threads, -1, -1, null);
+            }
+        }
+    }
+
+    private Key key;
+    /** The registries (and other holders) using this model; it is closed when the last one lets go. Guarded by LOADED. */
+    private int users;
 
     private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
     private final String name;
@@ -110,22 +139,76 @@ final class OnnxModel {
     }
 
     /**
+     * A model for as long as the process runs (benchmarks, tools); pipelines take theirs through
+     * {@link ModelLeases}, which lets go of them when their registry closes.
+     *
      * @param file    an .onnx file
      * @param threads intra-op threads of one run
      * @return the model, loaded and warmed up on first use, then shared
      * @throws IllegalStateException with a sentence when ONNX Runtime cannot load it
      */
     static OnnxModel load(Path file, int threads) {
-        Path key = file.toAbsolutePath().normalize();
-        return LOADED.computeIfAbsent(key + "#" + threads, k -> {
-            try {
-                return new OnnxModel(key, threads, CpuPermits.machine());
-            } catch (OrtException e) {
-                throw new IllegalStateException("model " + key.getFileName() + " could not be loaded: " + e.getMessage(), e);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("model " + key.getFileName() + " cannot be used: " + e.getMessage(), e);
+        return acquire(file, threads);
+    }
+
+    /**
+     * Takes one use of a model: the one already loaded from this file as it is on disk now, else
+     * a new one, loaded and warmed up. Call {@link #release()} once per call when done.
+     *
+     * @param file    an .onnx file
+     * @param threads intra-op threads of one run
+     * @return the model, never {@literal null}
+     * @throws IllegalStateException with a sentence when ONNX Runtime cannot load it
+     */
+    static OnnxModel acquire(Path file, int threads) {
+        Key key = Key.of(file, threads);
+        synchronized (LOADED) { // loads one at a time: loading is rare (startup, reload) and may take seconds
+            OnnxModel model = LOADED.get(key);
+            if (model == null) {
+                try {
+                    model = new OnnxModel(key.file(), threads, CpuPermits.machine());
+                } catch (OrtException e) {
+                    throw new IllegalStateException("model " + key.file().getFileName() + " could not be loaded: "
+                            + e.getMessage(), e);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("model " + key.file().getFileName() + " cannot be used: "
+                            + e.getMessage(), e);
+                }
+                model.key = key;
+                LOADED.put(key, model);
             }
-        });
+            model.users++;
+            return model;
+        }
+    }
+
+    /**
+     * Gives back one use taken by {@link #acquire}; the last one closes the model's ONNX Runtime
+     * sessions, so call it only when no run of this use can still be in progress.
+     */
+    void release() {
+        synchronized (LOADED) {
+            if (users == 0 || --users > 0) {
+                return;
+            }
+            LOADED.remove(key);
+        }
+        try {
+            close();
+            for (Slot slot = idle.pollFirst(); slot != null; slot = idle.pollFirst()) {
+                slot.close();
+            }
+        } catch (OrtException e) {
+            System.getLogger(OnnxModel.class.getName()).log(System.Logger.Level.WARNING,
+                    "model " + name + " did not close cleanly: " + e.getMessage());
+        }
+    }
+
+    /** @return whether this model is still loaded (not yet closed by its last {@link #release()}) */
+    boolean loaded() {
+        synchronized (LOADED) {
+            return users > 0;
+        }
     }
 
     /** @return the file's name without {@code .onnx} */
@@ -252,6 +335,11 @@ final class OnnxModel {
                 outputBuffers.put(output.getKey(), buffer);
                 pinned.put(output.getKey(), OnnxTensor.createTensor(environment, buffer, output.getValue()));
             }
+        }
+
+        private void close() {
+            inputTensor.close();
+            pinned.values().forEach(OnnxValue::close);
         }
 
         /** @return the input, {@code [3, S, S]} planar */

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The sinks of a registry's pipelines, made once when the file is loaded (each with its own
- * sender thread) and shared by every session of its pipeline. What a session sends: each zone
+ * sender thread), or carried over unchanged from the registry a reload replaces, and shared by
+ * every session of its pipeline. What a session sends: each zone
  * event as one message {@code {session_id, pipeline_id, frame_index, time, type, zone|line,
  * track_id, label, direction}}; with {@code "results": true}, each result as
  * {@code {session_id, pipeline_id, frame_index, time, result}}. {@code time} is when the message
@@ -24,26 +25,73 @@ final class PipelineSinks implements AutoCloseable {
     record Named(String pipeline, String name, EventSink sink) {
     }
 
+    /** A sink and how many registries use it: a reload carries an unchanged sink over; the last user closes it. */
+    private static final class Shared {
+        final String pipeline;
+        final Map<String, Object> config;
+        final EventSink sink;
+        private int users = 1;
+
+        Shared(String pipeline, Map<String, Object> config, EventSink sink) {
+            this.pipeline = pipeline;
+            this.config = config;
+            this.sink = sink;
+        }
+
+        synchronized boolean retain() {
+            if (users == 0) {
+                return false;
+            }
+            users++;
+            return true;
+        }
+
+        void release() {
+            synchronized (this) {
+                if (users == 0 || --users > 0) {
+                    return;
+                }
+            }
+            sink.close();
+        }
+    }
+
     private final Map<String, List<EventSink>> byPipeline = new LinkedHashMap<>();
     private final List<Named> all = new ArrayList<>();
+    private final List<Shared> held = new ArrayList<>();
 
     /**
+     * @param pipelines the pipelines of a file
+     * @param previous  the sinks of the registry this one replaces, still open, or {@literal null}:
+     *                  each sink of the same pipeline with the same config is carried over (its
+     *                  connection, queue and client id kept) instead of made anew
      * @throws PipelineFileException when a sink's configuration has a mistake
      */
-    PipelineSinks(List<PipelineDefinition> pipelines) {
+    PipelineSinks(List<PipelineDefinition> pipelines, PipelineSinks previous) {
+        List<Shared> reusable = new ArrayList<>();
+        if (previous != null) {
+            synchronized (previous.held) {
+                reusable.addAll(previous.held);
+            }
+        }
         try {
             for (PipelineDefinition pipeline : pipelines) {
                 List<EventSink> sinks = new ArrayList<>();
                 for (int i = 0; i < pipeline.sinks().size(); i++) {
-                    try {
-                        EventSink sink = Sinks.create(pipeline.sinks().get(i));
-                        sinks.add(sink);
-                        all.add(new Named(pipeline.id(), pipeline.sinks().get(i).get("sink") + "-" + (i + 1), sink));
-                    } catch (IllegalArgumentException e) {
-                        throw new PipelineFileException("pipeline '" + pipeline.id() + "', sink " + (i + 1) + ": " + e.getMessage());
+                    Map<String, Object> config = pipeline.sinks().get(i);
+                    Shared shared = carryOver(reusable, pipeline.id(), config);
+                    if (shared == null) {
+                        try {
+                            shared = new Shared(pipeline.id(), config, Sinks.create(config));
+                        } catch (IllegalArgumentException e) {
+                            throw new PipelineFileException("pipeline '" + pipeline.id() + "', sink " + (i + 1) + ": " + e.getMessage());
+                        }
                     }
+                    held.add(shared); // before a later mistake, so close() finds it
+                    sinks.add(shared.sink);
+                    all.add(new Named(pipeline.id(), config.get("sink") + "-" + (i + 1), shared.sink));
                 }
-                if (!sinks.isEmpty()) { // put before a later mistake, so close() finds them
+                if (!sinks.isEmpty()) {
                     byPipeline.put(pipeline.id(), List.copyOf(sinks));
                 }
             }
@@ -51,6 +99,19 @@ final class PipelineSinks implements AutoCloseable {
             close(); // the sinks made before the mistake have threads
             throw e;
         }
+    }
+
+    private static Shared carryOver(List<Shared> reusable, String pipeline, Map<String, Object> config) {
+        for (java.util.Iterator<Shared> it = reusable.iterator(); it.hasNext(); ) {
+            Shared candidate = it.next();
+            if (candidate.pipeline.equals(pipeline) && candidate.config.equals(config)) {
+                it.remove(); // each old sink serves one new one
+                if (candidate.retain()) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
     }
 
     /** @return every sink, with its pipeline and position in the pipeline's list */
@@ -102,8 +163,14 @@ final class PipelineSinks implements AutoCloseable {
         };
     }
 
+    /** Lets go of every sink: one no other registry carried over is closed (what is still queued is dropped). Idempotent. */
     @Override
     public void close() {
-        all.forEach(named -> named.sink().close());
+        List<Shared> sinks;
+        synchronized (held) {
+            sinks = new ArrayList<>(held);
+            held.clear();
+        }
+        sinks.forEach(Shared::release);
     }
 }

@@ -11,7 +11,9 @@ import java.util.concurrent.atomic.LongAdder;
  * What the pipelines of one registry count across their sessions, for the server's metrics:
  * zone events by pipeline, zone (or line) and type, and the tracks active per pipeline. The
  * names a pipelines file declares are registered when it is loaded, so every series exists (at
- * 0) from the start. Thread-safe.
+ * 0) from the start; only those are listed. A registry rebuilt by a reload shares the counters of
+ * the one it replaces, so a series goes on counting across the reload (and the sessions still on
+ * the old pipelines count into it too). Thread-safe.
  */
 public final class PipelineTelemetry {
 
@@ -19,17 +21,44 @@ public final class PipelineTelemetry {
     public record ZoneSeries(String pipeline, String zone, String type) {
     }
 
-    private final Map<ZoneSeries, LongAdder> zoneEvents = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> activeTracks = new ConcurrentHashMap<>();
+    /** The counters, shared by the registries of successive reloads. */
+    private static final class Counters {
+        final Map<ZoneSeries, LongAdder> zoneEvents = new ConcurrentHashMap<>();
+        final Map<String, AtomicLong> activeTracks = new ConcurrentHashMap<>();
+    }
+
+    private final Counters counters;
+    private final Map<ZoneSeries, LongAdder> zoneEvents;
+    private final Map<String, AtomicLong> activeTracks;
+    private final java.util.Set<ZoneSeries> declaredZones = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> declaredTracking = ConcurrentHashMap.newKeySet();
+
+    PipelineTelemetry() {
+        this(new Counters());
+    }
+
+    private PipelineTelemetry(Counters counters) {
+        this.counters = counters;
+        this.zoneEvents = counters.zoneEvents;
+        this.activeTracks = counters.activeTracks;
+    }
+
+    /** @return a telemetry for the registry that replaces this one's: the same counters, nothing declared yet */
+    PipelineTelemetry successor() {
+        return new PipelineTelemetry(counters);
+    }
 
     void declareZone(String pipeline, String zone, List<String> types) {
         for (String type : types) {
-            zoneEvents.computeIfAbsent(new ZoneSeries(pipeline, zone, type), k -> new LongAdder());
+            ZoneSeries series = new ZoneSeries(pipeline, zone, type);
+            zoneEvents.computeIfAbsent(series, k -> new LongAdder());
+            declaredZones.add(series);
         }
     }
 
     void declareTracking(String pipeline) {
         activeTracks.computeIfAbsent(pipeline, k -> new AtomicLong());
+        declaredTracking.add(pipeline);
     }
 
     void zoneEvent(String pipeline, String zone, String type) {
@@ -42,9 +71,9 @@ public final class PipelineTelemetry {
         }
     }
 
-    /** @return every declared series of zone events */
+    /** @return every series of zone events this registry's file declares */
     public List<ZoneSeries> zoneSeries() {
-        return List.copyOf(zoneEvents.keySet());
+        return List.copyOf(declaredZones);
     }
 
     /** @return the events counted in a series so far */
@@ -53,10 +82,13 @@ public final class PipelineTelemetry {
         return count == null ? 0 : count.sum();
     }
 
-    /** @return the pipelines with a {@code track} step, by id, with their active tracks now (all sessions) */
+    /** @return the pipelines of this registry's file with a {@code track} step, by id, with their active tracks now (all sessions) */
     public Map<String, Long> activeTracks() {
         Map<String, Long> now = new TreeMap<>();
-        activeTracks.forEach((pipeline, count) -> now.put(pipeline, count.get()));
+        for (String pipeline : declaredTracking) {
+            AtomicLong count = activeTracks.get(pipeline);
+            now.put(pipeline, count == null ? 0 : count.get());
+        }
         return now;
     }
 }

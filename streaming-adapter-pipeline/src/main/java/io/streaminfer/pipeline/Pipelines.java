@@ -44,14 +44,41 @@ public final class Pipelines {
      * @throws PipelineFileException when the file cannot be read or has a mistake
      */
     public static PipelineRegistry fromFile(Path file, PipelineOptions options) {
+        return fromFile(file, options, null);
+    }
+
+    /**
+     * Builds the pipelines of a file again, beside those it replaces: sinks whose pipeline and
+     * config did not change are carried over from {@code previous} (connection, queue, client id
+     * and counters kept); models are shared with it unless their file changed on disk.
+     *
+     * @param file     a pipelines file
+     * @param options  server-wide step defaults
+     * @param previous a registry made by this class, still open, or {@literal null}
+     * @return its pipelines
+     * @throws PipelineFileException when the file cannot be read or has a mistake
+     */
+    public static PipelineRegistry fromFile(Path file, PipelineOptions options, PipelineRegistry previous) {
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new PipelineFileException("pipelines file " + file + " cannot be read: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new PipelineFileException("pipelines file " + file + " cannot be read: " + readProblem(e));
         }
-        return parse(json, file.toString(), options);
+        return parse(json, file.toString(), options, previous);
+    }
+
+    private static String readProblem(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "it does not exist";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.charset.CharacterCodingException) {
+            return "it is not UTF-8 text";
+        }
+        return e.getMessage() == null ? "input/output error" : e.getMessage();
     }
 
     /**
@@ -62,16 +89,30 @@ public final class Pipelines {
      * @throws PipelineFileException when it has a mistake
      */
     public static PipelineRegistry parse(String json, String source, PipelineOptions options) {
-        return new DefinedPipelineRegistry(PipelinesFile.parse(json, source, new StepCatalog(options)),
-                FrameDecoders.preferred(), new DecodeLimits(options.maxFramePixels()));
+        return parse(json, source, options, null);
+    }
+
+    private static PipelineRegistry parse(String json, String source, PipelineOptions options, PipelineRegistry previous) {
+        StepCatalog catalog = new StepCatalog(options);
+        try {
+            return new DefinedPipelineRegistry(PipelinesFile.parse(json, source, catalog),
+                    FrameDecoders.preferred(), new DecodeLimits(options.maxFramePixels()), catalog.leases(),
+                    previous instanceof DefinedPipelineRegistry defined ? defined : null);
+        } catch (RuntimeException e) {
+            catalog.leases().close(); // the models loaded before the mistake
+            throw e;
+        }
     }
 
     /**
-     * @param registry a registry made by this class
+     * @param registry a registry made by this class (of a {@link ReloadablePipelines}: its current generation)
      * @return what its pipelines count across sessions (zone events, active tracks); empty for
      *         another registry
      */
     public static java.util.Optional<PipelineTelemetry> telemetry(io.streaminfer.core.PipelineRegistry registry) {
+        if (registry instanceof ReloadablePipelines reloadable) {
+            return telemetry(reloadable.current());
+        }
         return registry instanceof DefinedPipelineRegistry defined ? java.util.Optional.of(defined.telemetry())
                 : java.util.Optional.empty();
     }
@@ -87,10 +128,13 @@ public final class Pipelines {
     }
 
     /**
-     * @param registry a registry made by this class
+     * @param registry a registry made by this class (of a {@link ReloadablePipelines}: its current generation)
      * @return its pipelines' sinks; empty for another registry
      */
     public static java.util.List<SinkOf> sinks(io.streaminfer.core.PipelineRegistry registry) {
+        if (registry instanceof ReloadablePipelines reloadable) {
+            return sinks(reloadable.current());
+        }
         if (!(registry instanceof DefinedPipelineRegistry defined)) {
             return java.util.List.of();
         }
@@ -99,13 +143,17 @@ public final class Pipelines {
     }
 
     /**
-     * Stops the sinks' threads of a registry made by this class; nothing for another.
+     * Stops the sinks' threads of a registry made by this class and lets go of its models; call
+     * it once no processor of the registry runs. A {@link ReloadablePipelines} closes each of its
+     * generations once its last processor has closed. Nothing for another registry.
      *
      * @param registry a registry
      */
     public static void close(io.streaminfer.core.PipelineRegistry registry) {
         if (registry instanceof DefinedPipelineRegistry defined) {
             defined.close();
+        } else if (registry instanceof ReloadablePipelines reloadable) {
+            reloadable.close();
         }
     }
 

@@ -16,6 +16,7 @@ final class StepCatalog {
     private static final Function<StepParams, Optional<String>> ALWAYS = p -> Optional.empty();
 
     private final Map<String, StepType> types = new LinkedHashMap<>();
+    private final ModelLeases leases = new ModelLeases();
 
     StepCatalog(PipelineOptions options) {
         add(new StepType("noop", List.of(), ALWAYS, p -> NoopStep::new));
@@ -40,14 +41,14 @@ final class StepCatalog {
                 ParamSpec.choices("formats", List.of("qr_code", "data_matrix", "ean_13", "ean_8", "upc_a", "code_128")),
                 ParamSpec.bool("try_harder", true)),
                 ALWAYS, p -> () -> new QrStep(p.list("formats"), p.bool("try_harder"))));
-        add(faces(options.models()));
+        add(faces(options.models(), leases));
         add(ocr());
         // objects: 0.5 as Frigate's min_score (a stream answers many frames: a false box on each is noise);
         // onnx keeps Ultralytics' predict default
         add(track());
         add(zones());
-        add(objects("objects", "yolov8n", "min_score", 0.5, options.models()));
-        add(objects("onnx", "", "conf", 0.25, options.models()));
+        add(objects("objects", "yolov8n", "min_score", 0.5, options.models(), leases));
+        add(objects("onnx", "", "conf", 0.25, options.models(), leases));
         ExtensionSteps.discover(extensionLoader(), List.copyOf(types.keySet()))
                 .values().forEach(factory -> add(StepType.extension(factory)));
     }
@@ -63,7 +64,7 @@ final class StepCatalog {
      * the default, unless the step names a {@code cascade}; or {@code retinaface}), else OpenCV's
      * Haar cascade ({@code engine: haar}).
      */
-    private static StepType faces(ModelOptions models) {
+    private static StepType faces(ModelOptions models, ModelLeases leases) {
         List<ParamSpec> params = List.of(
                 ParamSpec.choice("engine", List.of("auto", "retinaface", "haar"), "auto"),
                 ParamSpec.text("model", "retinaface_mnet25"),
@@ -74,7 +75,7 @@ final class StepCatalog {
                 ParamSpec.number("scale_factor", 1.01, 2.0, 1.1),
                 ParamSpec.integer("min_neighbors", 1, 50, 5),
                 ParamSpec.integer("min_size", 8, 4096, 30));
-        Function<StepParams, Optional<String>> dnnProblem = p -> loadRetinaFace(p, models).why();
+        Function<StepParams, Optional<String>> dnnProblem = p -> loadRetinaFace(p, models, leases).why();
         Function<StepParams, Boolean> useDnn = p -> switch (p.text("engine")) {
             case "retinaface" -> true;
             case "haar" -> false;
@@ -83,7 +84,7 @@ final class StepCatalog {
         };
         return new StepType("faces", params, null, p -> {
             if (useDnn.apply(p)) {
-                RetinaFaceDetector detector = loadRetinaFace(p, models).detector();
+                RetinaFaceDetector detector = loadRetinaFace(p, models, leases).detector();
                 return () -> new RetinaFaceStep(detector, p.number("min_score"), p.number("nms"));
             }
             return () -> new FacesStep(FacesStep.findCascade(p.text("cascade")).orElseThrow(),
@@ -100,7 +101,7 @@ final class StepCatalog {
         }
     }
 
-    private static Loaded<RetinaFaceDetector> loadRetinaFace(StepParams p, ModelOptions models) {
+    private static Loaded<RetinaFaceDetector> loadRetinaFace(StepParams p, ModelOptions models, ModelLeases leases) {
         String model = p.text("model");
         Path file = ModelFiles.resolve(model, models.directory());
         Optional<String> missing = ModelFiles.missing(model, file);
@@ -111,7 +112,7 @@ final class StepCatalog {
             return new Loaded<>(null, OnnxRuntimeLibrary.problem().get());
         }
         try {
-            return new Loaded<>(new RetinaFaceDetector(OnnxModel.load(file, models.threads()),
+            return new Loaded<>(new RetinaFaceDetector(leases.load(file, models.threads()),
                     p.number("landmark_std") > 0 ? p.number("landmark_std") : RetinaFaceDetector.landmarkStd(model)), null);
         } catch (RuntimeException | LinkageError e) {
             return new Loaded<>(null, e.getMessage());
@@ -139,7 +140,7 @@ final class StepCatalog {
      * it must name (its score parameter kept its first name, {@code conf}, and its default).
      */
     private static StepType objects(String name, String defaultModel, String scoreParam, double defaultScore,
-                                    ModelOptions models) {
+                                    ModelOptions models, ModelLeases leases) {
         List<ParamSpec> params = List.of(
                 ParamSpec.text("model", defaultModel),
                 ParamSpec.text("labels", ""),
@@ -152,7 +153,8 @@ final class StepCatalog {
             if (p.text("model").isEmpty()) {
                 return ObjectsStep.Either.problem("no model: set the step's 'model' parameter to a model name or an .onnx file");
             }
-            return ObjectsStep.load(p.text("model"), p.text("labels"), p.integer("imgsz"), p.list("classes"), models);
+            return ObjectsStep.load(p.text("model"), p.text("labels"), p.integer("imgsz"), p.list("classes"), models,
+                    leases);
         };
         return new StepType(name, params, null, p -> {
             YoloDetector detector = load.apply(p).detector();
@@ -198,6 +200,11 @@ final class StepCatalog {
             return scope -> new ZonesStep(shapes.zones(), shapes.lines(), anchor, scope.telemetry(), scope.pipelineId(),
                     scope.publisher());
         });
+    }
+
+    /** @return the models the steps of this catalog's file loaded; its registry closes them */
+    ModelLeases leases() {
+        return leases;
     }
 
     private void add(StepType type) {

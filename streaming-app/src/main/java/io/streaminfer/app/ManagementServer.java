@@ -36,15 +36,17 @@ import java.util.function.Supplier;
 /**
  * The management HTTP listener, separate from the WebSocket port so it can stay private:
  * {@code /health}, {@code /ready}, {@code /metrics} (Prometheus), {@code /pipelines},
- * {@code /sessions} and {@code /sources} ({@link SourcesApi}: the only endpoints that take POST
- * and DELETE, with the management token). Elsewhere GET and HEAD only.
+ * {@code /sessions} and {@code /sources}, read with GET and HEAD; and the requests that change
+ * something, all with the management token: {@code POST /pipelines/reload}, and {@code POST /sources}
+ * and {@code DELETE /sources/<id>} ({@link SourcesApi}).
  *
  * <p>It must answer probes whatever other clients do, so it runs on Jetty's non-blocking
  * connector with its own small thread pool: an idle or half-sent request holds no thread, a
  * connection that makes no progress for {@link #IDLE_TIMEOUT} is closed, and at most
  * {@link #MAX_CONNECTIONS} are open at once (at the limit, idle ones are cut sooner). No
  * {@code Server} header, and error pages never repeat the request. {@code /sessions} lists client
- * addresses, so {@link ManagementAccess} guards it; the probes' and scraper's endpoints stay open.
+ * addresses and a reload changes what the server runs, so {@link ManagementAccess} guards both;
+ * the probes' and scraper's endpoints stay open.
  */
 final class ManagementServer implements AutoCloseable {
 
@@ -67,7 +69,7 @@ final class ManagementServer implements AutoCloseable {
     private static final String JSON = "application/json";
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final List<String> ENDPOINTS = List.of("/health", "/ready", "/metrics", "/pipelines", "/sessions",
-            "/sources");
+            "/sources", "POST " + PipelineReloadEndpoint.PATH);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Server server;
@@ -98,12 +100,13 @@ final class ManagementServer implements AutoCloseable {
      * @param engine    the engine whose pipelines and sessions are listed
      * @param lifecycle what {@code /ready} reports
      * @param sources   the {@code /sources} API
+     * @param reload    what {@code POST /pipelines/reload} runs
      * @return the running listener
      * @throws IOException when the port cannot be bound
      */
     static ManagementServer start(String host, int port, ManagementAccess access, PrometheusMeterRegistry metrics,
-                                  StreamEngine engine, Supplier<Lifecycle> lifecycle, SourcesApi sources)
-            throws IOException {
+                                  StreamEngine engine, Supplier<Lifecycle> lifecycle, SourcesApi sources,
+                                  Supplier<PipelineReloads.Outcome> reload) throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2, (int) Duration.ofSeconds(30).toMillis());
         threads.setName("management-http");
         threads.setDaemon(true);
@@ -125,7 +128,7 @@ final class ManagementServer implements AutoCloseable {
         server.addBean(limit);
 
         server.setErrorHandler(new PlainErrorHandler());
-        server.setHandler(new Endpoints(access, metrics, engine, lifecycle, sources));
+        server.setHandler(new Endpoints(access, metrics, engine, lifecycle, sources, reload));
         try {
             server.start();
         } catch (IOException e) {
@@ -179,21 +182,23 @@ final class ManagementServer implements AutoCloseable {
     }
 
     /** The endpoints. Every answer is JSON or Prometheus text, never cached. */
-    private static final class Endpoints extends Handler.Abstract {
+    static final class Endpoints extends Handler.Abstract {
 
         private final ManagementAccess access;
         private final PrometheusMeterRegistry metrics;
         private final StreamEngine engine;
         private final Supplier<Lifecycle> lifecycle;
         private final SourcesApi sources;
+        private final Supplier<PipelineReloads.Outcome> reload;
 
         Endpoints(ManagementAccess access, PrometheusMeterRegistry metrics, StreamEngine engine,
-                  Supplier<Lifecycle> lifecycle, SourcesApi sources) {
+                  Supplier<Lifecycle> lifecycle, SourcesApi sources, Supplier<PipelineReloads.Outcome> reload) {
             this.access = access;
             this.metrics = metrics;
             this.engine = engine;
             this.lifecycle = lifecycle;
             this.sources = sources;
+            this.reload = reload;
         }
 
         @Override
@@ -202,6 +207,10 @@ final class ManagementServer implements AutoCloseable {
                 String path = Request.getPathInContext(request);
                 if (SourcesApi.handles(path)) {
                     sources.handle(request, response, callback, path);
+                    return true;
+                }
+                if (PipelineReloadEndpoint.PATH.equals(path)) {
+                    PipelineReloadEndpoint.handle(request, response, callback, access, reload);
                     return true;
                 }
                 if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
@@ -241,9 +250,19 @@ final class ManagementServer implements AutoCloseable {
         }
 
         private void guarded(Request request, Response response, Callback callback) throws JsonProcessingException {
+            if (refused(access, request, response, callback)) {
+                return;
+            }
+            send(request, response, callback, 200, JSON, json(engine.sessions().stream().map(Endpoints::describe).toList()));
+        }
+
+        /** Answers 401 or 403 when the request may not use a guarded endpoint; {@literal false} when it may. */
+        static boolean refused(ManagementAccess access, Request request, Response response, Callback callback)
+                throws JsonProcessingException {
             switch (access.check(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-                case ALLOWED -> send(request, response, callback, 200, JSON,
-                        json(engine.sessions().stream().map(Endpoints::describe).toList()));
+                case ALLOWED -> {
+                    return false;
+                }
                 case UNAUTHORIZED -> {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"management\"");
                     send(request, response, callback, HttpStatus.UNAUTHORIZED_401, JSON, json(Map.of(
@@ -253,6 +272,7 @@ final class ManagementServer implements AutoCloseable {
                 case FORBIDDEN -> send(request, response, callback, HttpStatus.FORBIDDEN_403, JSON,
                         json(Map.of("error", "forbidden", "detail", access.closedReason())));
             }
+            return true;
         }
 
         private static Map<String, Object> describe(SessionStats s) {
@@ -274,11 +294,11 @@ final class ManagementServer implements AutoCloseable {
             return json;
         }
 
-        private static String json(Object value) throws JsonProcessingException {
+        static String json(Object value) throws JsonProcessingException {
             return MAPPER.writeValueAsString(value);
         }
 
-        private static void send(Request request, Response response, Callback callback, int status, String contentType,
+        static void send(Request request, Response response, Callback callback, int status, String contentType,
                                  String body) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             response.setStatus(status);

@@ -12,24 +12,21 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.streaminfer.micrometer.MicrometerStreamListener;
 import io.streaminfer.core.PipelineInfo;
 import io.streaminfer.jetty.JettyStreamingServer;
 import io.streaminfer.netty.NettyStreamingServer;
-import io.streaminfer.core.PipelineRegistry;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.pipeline.PipelineFileException;
 import io.streaminfer.pipeline.PipelineOptions;
-import io.streaminfer.pipeline.PipelineTelemetry;
-import io.streaminfer.sinks.SinkStats;
 import io.streaminfer.sources.SourceFileException;
 import io.streaminfer.sources.SourceManager;
 import io.streaminfer.sources.SourceRefusedException;
 import io.streaminfer.sources.SourceSettings;
 import io.streaminfer.sources.SourcesFile;
 import io.streaminfer.pipeline.Pipelines;
+import io.streaminfer.pipeline.ReloadablePipelines;
 import io.streaminfer.tyrus.TyrusStreamingServer;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
@@ -60,6 +57,7 @@ public final class StreamingServer implements AutoCloseable {
     private final StreamEngine engine;
     private final PrometheusMeterRegistry metrics;
     private final JvmGcMetrics gcMetrics;
+    private final PipelineReloads reloads;
     private volatile ManagementServer.Lifecycle lifecycle = ManagementServer.Lifecycle.STARTING;
     private final SourceManager sources;
     private ManagementServer management;
@@ -67,7 +65,7 @@ public final class StreamingServer implements AutoCloseable {
 
     private StreamingServer(ServerSettings settings) {
         this.settings = settings;
-        PipelineRegistry registry = pipelines(settings);
+        ReloadablePipelines registry = pipelines(settings);
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ClassLoaderMetrics().bindTo(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -85,7 +83,8 @@ public final class StreamingServer implements AutoCloseable {
                 .listener(StreamListener.all(new LoggingStreamListener(), streamMetrics))
                 .build();
         streamMetrics.bindEngine(engine);
-        bindPipelineMetrics(registry);
+        this.reloads = new PipelineReloads(registry, settings.pipelinesFile(), metrics, streamMetrics);
+        reloads.bindMetrics();
         FunctionCounter.builder("stream.log.events.dropped", engine, e -> NonBlockingAppender.dropped())
                 .description("Log events dropped so that logging never blocks (queue full, or debug under load)")
                 .register(metrics);
@@ -109,45 +108,10 @@ public final class StreamingServer implements AutoCloseable {
         }
     }
 
-    /** Zone events, active tracks and sinks: what the pipelines count outside the engine. */
-    private void bindPipelineMetrics(PipelineRegistry registry) {
-        Pipelines.telemetry(registry).ifPresent(telemetry -> {
-            for (PipelineTelemetry.ZoneSeries series : telemetry.zoneSeries()) {
-                FunctionCounter.builder("stream.zone.events", telemetry, t -> t.zoneEvents(series))
-                        .description("Zone events (enter, leave, loiter, cross) by pipeline, zone or line, and type")
-                        .tags("pipeline", series.pipeline(), "zone", series.zone(), "type", series.type())
-                        .register(metrics);
-            }
-            for (String pipeline : telemetry.activeTracks().keySet()) {
-                Gauge.builder("stream.tracks.active", telemetry, t -> t.activeTracks().getOrDefault(pipeline, 0L))
-                        .description("Confirmed tracks held by the sessions of a pipeline (seen, or lost and not yet removed)")
-                        .tag("pipeline", pipeline).register(metrics);
-            }
-        });
-        for (Pipelines.SinkOf sink : Pipelines.sinks(registry)) {
-            SinkStats stats = sink.sink().stats();
-            String[] tags = {"pipeline", sink.pipeline(), "sink", sink.name()};
-            FunctionCounter.builder("stream.sink.events.sent", stats, SinkStats::sent)
-                    .description("Events a sink delivered").tags(tags).register(metrics);
-            FunctionCounter.builder("stream.sink.events.failed", stats, SinkStats::failed)
-                    .description("Send attempts that failed (retried with backoff)").tags(tags).register(metrics);
-            FunctionCounter.builder("stream.sink.events.dropped", stats, SinkStats::dropped)
-                    .description("Events a sink dropped: the oldest when its queue was full, or refused by the endpoint")
-                    .tags(tags).register(metrics);
-            Gauge.builder("stream.sink.queue.length", stats, SinkStats::queueLength)
-                    .description("Events waiting in a sink's queue").tags(tags).register(metrics);
-            Gauge.builder("stream.sink.up", stats, s -> s.connected() ? 1 : 0)
-                    .description("1 while a sink's last send succeeded").tags(tags).register(metrics);
-        }
-    }
-
-    private static PipelineRegistry pipelines(ServerSettings settings) {
+    private static ReloadablePipelines pipelines(ServerSettings settings) {
         PipelineOptions options = new PipelineOptions(settings.delay(), settings.stream().maxFramePixels(), settings.models());
-        if (settings.pipelinesFile() == null) {
-            return Pipelines.defaults(options);
-        }
         try {
-            return Pipelines.fromFile(settings.pipelinesFile(), options);
+            return ReloadablePipelines.of(settings.pipelinesFile(), options);
         } catch (PipelineFileException e) {
             throw new ConfigurationException("STREAM_PIPELINES", e.getMessage());
         }
@@ -167,7 +131,7 @@ public final class StreamingServer implements AutoCloseable {
         try {
             server.management = ManagementServer.start(settings.managementHost(), settings.managementPort(),
                     settings.management(), server.metrics, server.engine, () -> server.lifecycle,
-                    new SourcesApi(server.sources, settings.management()));
+                    new SourcesApi(server.sources, settings.management()), server.reloads::reload);
             server.transport = server.startTransport();
             server.startSources();
         } catch (IOException | RuntimeException e) {
@@ -262,6 +226,17 @@ public final class StreamingServer implements AutoCloseable {
         engine.registry().pipelines().stream().filter(p -> !p.available())
                 .forEach(p -> unavailable.put(p.id(), p.unavailableReason()));
         return unavailable;
+    }
+
+    /**
+     * Reads the pipelines file again and swaps the new pipelines in beside the old ones; running
+     * sessions move over at their next frame. A bad file changes nothing. Logs
+     * {@code pipelines_reloaded} or {@code pipelines_reload_refused}.
+     *
+     * @return what happened, never {@literal null}
+     */
+    public PipelineReloads.Outcome reloadPipelines() {
+        return reloads.reload();
     }
 
     /** @return the engine, for inspection */

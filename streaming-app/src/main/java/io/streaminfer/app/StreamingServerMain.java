@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code java -jar streaming-app.jar}: reads the environment, starts the server, logs where it
- * listens, and stops gracefully on SIGTERM or Ctrl-C. Exit status 2 means a bad setting, 1 a
+ * listens, reloads its pipelines on SIGHUP, and stops gracefully on SIGTERM or Ctrl-C. Exit status 2 means a bad setting, 1 a
  * failed start. The {@code bench} and {@code stream} subcommands are clients of a server.
  */
 @Command(name = "streaming-app", mixinStandardHelpOptions = true, versionProvider = StreamingServerMain.Version.class,
@@ -110,6 +110,8 @@ public final class StreamingServerMain implements Callable<Integer> {
                             + " STREAM_AUTH_TOKEN: any web page a user visits can open streams to this server")
                     .log();
         }
+
+        PipelineReloadSignal.install(server::reloadPipelines, log);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

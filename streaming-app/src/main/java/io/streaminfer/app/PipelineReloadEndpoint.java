@@ -1,0 +1,57 @@
+package io.streaminfer.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * {@code POST /pipelines/reload} on the management listener, guarded by {@link ManagementAccess}
+ * (401 and 403 as {@code /sessions}): 200 with
+ * {@code {"status": "reloaded", "generation": N, "pipelines": [...], "unavailable": {...}}}, or 422
+ * with {@code {"error": "invalid_pipelines_file", "detail": "<reason>"}} when the file is refused
+ * (the old pipelines keep serving). Any other method is answered 405 with {@code Allow: POST}.
+ */
+final class PipelineReloadEndpoint {
+
+    static final String PATH = "/pipelines/reload";
+    private static final String JSON = "application/json";
+
+    private PipelineReloadEndpoint() {
+    }
+
+    static void handle(Request request, Response response, Callback callback, ManagementAccess access,
+                       Supplier<PipelineReloads.Outcome> reload) throws JsonProcessingException {
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            response.getHeaders().put(HttpHeader.ALLOW, "POST");
+            ManagementServer.Endpoints.send(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, JSON,
+                    ManagementServer.Endpoints.json(Map.of("error", "method_not_allowed")));
+            return;
+        }
+        if (ManagementServer.Endpoints.refused(access, request, response, callback)) {
+            return;
+        }
+        PipelineReloads.Outcome outcome = reload.get();
+        Map<String, Object> body = new LinkedHashMap<>();
+        int status;
+        if (outcome.reloaded()) {
+            status = HttpStatus.OK_200;
+            body.put("status", "reloaded");
+        } else {
+            status = HttpStatus.UNPROCESSABLE_ENTITY_422;
+            body.put("error", "invalid_pipelines_file");
+            body.put("detail", outcome.refusal());
+        }
+        body.put("generation", outcome.generation());
+        body.put("pipelines", outcome.pipelines());
+        body.put("unavailable", outcome.unavailable());
+        ManagementServer.Endpoints.send(request, response, callback, status, JSON, ManagementServer.Endpoints.json(body));
+    }
+}
