@@ -241,6 +241,41 @@ class SourcesIntegrationTest {
     }
 
     @Test
+    @DisplayName("a reload moves a running source to the new pipeline at a frame boundary: no reconnect, no gap, watchers see the new parameters")
+    void reloadMovesARunningSource(@TempDir Path dir) throws Exception {
+        Path folder = folderOf(dir, squareCrossing(32));
+        Path pipelines = Files.writeString(dir.resolve("pipelines.json"),
+                "{\"stats\": {\"steps\": [{\"step\": \"image_stats\", \"under_level\": 0}]}}");
+        Path sources = Files.writeString(dir.resolve("sources.json"),
+                "[{\"id\": \"demo\", \"url\": \"" + folder + "\", \"pipeline_id\": \"stats\", \"fps\": 20}]");
+        try (StreamingServer server = TestServers.start(Map.of("STREAM_PIPELINES", pipelines.toString(),
+                "STREAM_SOURCES", sources.toString(), "STREAM_MANAGEMENT_TOKEN", TOKEN));
+             SourceWatcher watcher = SourceWatcher.connect(server, "/ws/sources/demo")) {
+            await().atMost(RESULTS).until(() -> watcher.resultIndexes().size() >= 5);
+            Files.writeString(pipelines, "{\"stats\": {\"steps\": [{\"step\": \"image_stats\", \"under_level\": 255}]}}");
+            HttpResponse<String> reloaded = post(server, "/pipelines/reload", "", TOKEN);
+            assertThat(reloaded.statusCode()).as(reloaded.body()).isEqualTo(200);
+            await().atMost(RESULTS).until(() -> watcher.messages().stream()
+                    .anyMatch(m -> m.json().path("result").path("image_stats").path("underexposed").asDouble() == 1.0));
+            int switched = watcher.messages().size();
+            await().atMost(RESULTS).until(() -> watcher.messages().size() >= switched + 5);
+
+            List<Double> underexposed = watcher.messages().stream()
+                    .map(m -> m.json().path("result").path("image_stats").path("underexposed").asDouble()).toList();
+            int first = underexposed.indexOf(1.0);
+            assertThat(underexposed.subList(0, first)).as("before the switch: the old parameters").allMatch(u -> u < 1.0);
+            assertThat(underexposed.subList(first, underexposed.size())).as("after it: the new ones, for good").allMatch(u -> u == 1.0);
+            List<Long> indexes = watcher.resultIndexes();
+            JsonNode status = status(server, "demo");
+            long missing = indexes.get(indexes.size() - 1) - indexes.get(0) + 1 - indexes.size();
+            assertThat(missing).as("no result lost across the switch beyond frames dropped by backpressure")
+                    .isLessThanOrEqualTo(status.get("dropped").asLong());
+            assertThat(status.get("connections").asLong()).as("the source did not reconnect").isEqualTo(1);
+            assertThat(status.get("reconnects").asLong()).isZero();
+        }
+    }
+
+    @Test
     @DisplayName("the management API adds a source (with the token), refuses a duplicate, an unknown pipeline and a broken definition with the reason, serves its latest frame, and removes it: watchers closed with 1001, meters gone")
     void managementApi(@TempDir Path dir) throws Exception {
         Path folder = folderOf(dir, squareCrossing(32));
