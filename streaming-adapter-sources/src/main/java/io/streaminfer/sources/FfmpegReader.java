@@ -134,6 +134,13 @@ final class FfmpegReader implements FrameReader {
         }
     }
 
+    /** Sends FFmpeg SIGTERM and returns: its pipe closes, and a blocked read ends. */
+    @Override
+    public void interrupt() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroy();
+    }
+
     /** Stops FFmpeg and its children: SIGTERM, then SIGKILL after {@value #EXIT_WAIT_MS} ms, and reaps it. */
     @Override
     public void close() {

@@ -22,7 +22,16 @@ interface FrameReader extends AutoCloseable {
         return "";
     }
 
-    /** Releases the connection; idempotent, from any thread. */
+    /**
+     * Makes a blocked {@link #next()} return or fail soon, without waiting for anything: called from
+     * threads that must not block (the engine's, the stall check). The reading thread still calls
+     * {@link #close()}. Idempotent; the default closes.
+     */
+    default void interrupt() {
+        close();
+    }
+
+    /** Releases the connection, waiting for what it held to be gone; idempotent, from any thread. */
     @Override
     void close();
 }

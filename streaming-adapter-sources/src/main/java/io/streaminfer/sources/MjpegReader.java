@@ -3,11 +3,12 @@ package io.streaminfer.sources;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URL;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -15,24 +16,32 @@ import java.util.Locale;
 
 /**
  * Frames of an MJPEG stream over HTTP ({@code multipart/x-mixed-replace}, what IP cameras and
- * {@code mjpg-streamer} serve), read in plain Java: the body is split into JPEGs by their
- * structure ({@link JpegStreamReader}), so part headers and boundaries need no parsing.
- * Credentials in the URL's userinfo are sent as HTTP Basic authentication. A camera that sends
- * nothing for {@link #READ_TIMEOUT} ends the connection.
+ * {@code mjpg-streamer} serve), read in plain Java with the JDK's HTTP client: the body is split
+ * into JPEGs by their structure ({@link JpegStreamReader}), so part headers and boundaries need no
+ * parsing. Credentials in the URL's userinfo are sent as HTTP Basic authentication; redirects are
+ * not followed (the credentials must not travel elsewhere). A camera that stops sending is cut by
+ * the source's stall check, whose {@link #interrupt()} closes the body under the blocked read.
  */
 final class MjpegReader implements FrameReader {
 
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the camera may take to answer with its headers. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpURLConnection connection;
+    /** One client for every MJPEG source of the process: one selector thread in all. */
+    private static final class Client {
+        static final HttpClient HTTP = HttpClient.newBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
     private final InputStream body;
     private final JpegStreamReader frames;
 
-    private MjpegReader(HttpURLConnection connection, InputStream body, int maxFrameBytes) {
-        this.connection = connection;
+    private MjpegReader(InputStream body, int maxFrameBytes) {
         this.body = body;
-        this.frames = new JpegStreamReader(body, maxFrameBytes);
+        this.frames = new JpegStreamReader(new BufferedInputStream(body, 64 * 1024), maxFrameBytes);
     }
 
     /**
@@ -44,40 +53,46 @@ final class MjpegReader implements FrameReader {
      * @throws IOException when the camera cannot be reached or does not answer 200 with images
      */
     static MjpegReader open(SourceDefinition source, int maxFrameBytes) throws IOException {
+        URI withCredentials;
         URI uri;
-        URL url;
         try {
-            uri = new URI(source.url());
-            url = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(), null).toURL();
+            withCredentials = new URI(source.url());
+            uri = new URI(withCredentials.getScheme(), null, withCredentials.getHost(), withCredentials.getPort(),
+                    withCredentials.getPath(), withCredentials.getQuery(), null);
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IOException("the URL is not valid");
         }
-        HttpURLConnection connection = (HttpURLConnection) url.openConnection();
-        connection.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
-        connection.setReadTimeout((int) READ_TIMEOUT.toMillis());
-        connection.setInstanceFollowRedirects(false); // credentials must not follow a redirect elsewhere
-        connection.setUseCaches(false);
-        if (uri.getRawUserInfo() != null) {
-            String userInfo = URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
-            connection.setRequestProperty("Authorization",
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET();
+        if (withCredentials.getRawUserInfo() != null) {
+            String userInfo = URLDecoder.decode(withCredentials.getRawUserInfo(), StandardCharsets.UTF_8);
+            request.header("Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
         }
+        HttpResponse<InputStream> response;
         try {
-            int status = connection.getResponseCode();
-            if (status != HttpURLConnection.HTTP_OK) {
+            response = Client.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new IOException("the camera did not answer within " + ANSWER_TIMEOUT.toSeconds() + " s");
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to the camera");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while connecting");
+        } catch (IllegalArgumentException e) {
+            throw new IOException("the URL is not valid");
+        }
+        int status = response.statusCode();
+        String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+        if (status != 200 || (!type.startsWith("multipart/") && !type.startsWith("image/jpeg"))) {
+            response.body().close();
+            if (status != 200) {
                 throw new IOException("the camera answered HTTP " + status
                         + (status == 401 || status == 403 ? " (check the user and password in the URL)" : ""));
             }
-            String type = connection.getContentType() == null ? "" : connection.getContentType().toLowerCase(Locale.ROOT);
-            if (!type.startsWith("multipart/") && !type.startsWith("image/jpeg")) {
-                throw new IOException("the URL serves '" + type.replaceAll("[^a-z0-9/.+;=_ -]", "")
-                        + "', not an MJPEG stream (multipart/x-mixed-replace)");
-            }
-            return new MjpegReader(connection, new BufferedInputStream(connection.getInputStream(), 64 * 1024), maxFrameBytes);
-        } catch (IOException e) {
-            connection.disconnect();
-            throw e;
+            throw new IOException("the URL serves '" + type.replaceAll("[^a-z0-9/.+;=_ -]", "")
+                    + "', not an MJPEG stream (multipart/x-mixed-replace)");
         }
+        return new MjpegReader(response.body(), maxFrameBytes);
     }
 
     @Override
@@ -86,9 +101,13 @@ final class MjpegReader implements FrameReader {
             return frames.next();
         } catch (JpegStreamReader.ImageTooLarge e) {
             throw new IOException("a frame from the camera is larger than the frame limit (STREAM_MAX_FRAME_SIZE_MB)");
-        } catch (java.net.SocketTimeoutException e) {
-            throw new IOException("the camera sent nothing for " + READ_TIMEOUT.toSeconds() + " s");
         }
+    }
+
+    /** Closes the body: a blocked read ends at once. */
+    @Override
+    public void interrupt() {
+        close();
     }
 
     @Override
@@ -98,6 +117,5 @@ final class MjpegReader implements FrameReader {
         } catch (IOException e) {
             System.getLogger(MjpegReader.class.getName()).log(System.Logger.Level.TRACE, e::toString);
         }
-        connection.disconnect();
     }
 }

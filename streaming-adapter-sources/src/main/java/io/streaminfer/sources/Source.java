@@ -53,6 +53,8 @@ final class Source {
     private volatile long lastProgressNanos;
     private volatile byte[] latestFrame;
     private volatile long backoffMillis;
+    /** Why the current connection was cut from outside (stalled), to report instead of what the read saw. */
+    private volatile String cutReason;
 
     Source(SourceDefinition definition, StreamEngine engine, SourceSettings settings, Clock clock, JsonMessageCodec codec) {
         this.definition = definition;
@@ -95,8 +97,8 @@ final class Source {
         FrameReader current = reader;
         if (current != null && state != SourceStatus.State.BACKOFF
                 && clock.nanoTime() - lastProgressNanos > settings.stallTimeout().toNanos()) {
-            fail("no frame for " + settings.stallTimeout().toSeconds() + " s");
-            current.close();
+            cutReason = "no frame for " + settings.stallTimeout().toSeconds() + " s";
+            current.interrupt();
         }
     }
 
@@ -113,7 +115,7 @@ final class Source {
         stopping = true;
         FrameReader current = reader;
         if (current != null) {
-            current.close();
+            current.interrupt(); // the source's thread closes it and ends
         }
         synchronized (lock) {
             lock.notifyAll();
@@ -159,6 +161,7 @@ final class Source {
     /** One connection, from opening the session to the end of the stream. @return whether a frame came */
     private boolean attempt() {
         lastProgressNanos = clock.nanoTime();
+        cutReason = null;
         SessionChannel channel = new SessionChannel();
         StreamSession session = engine.open(definition.pipelineId(), channel, "source:" + definition.id());
         if (session.isClosed()) {
@@ -192,12 +195,12 @@ final class Source {
                 session.onBinaryMessage(frame);
             }
             if (!stopping) {
-                fail(channel.closed ? "the session ended: " + channel.closeReason
+                fail(cutReason != null ? cutReason : channel.closed ? "the session ended: " + channel.closeReason
                         : withDetail("the stream ended", opened));
             }
         } catch (IOException e) {
             if (!stopping) {
-                fail(withDetail(Redaction.url(e.getMessage() == null ? "the connection failed" : e.getMessage())
+                fail(cutReason != null ? cutReason : withDetail(Redaction.url(e.getMessage() == null ? "the connection failed" : e.getMessage())
                         .replace(definition.url(), definition.redactedUrl()), opened));
             }
         } catch (RuntimeException e) { // a bug must not end the source's thread: log it and retry
@@ -318,7 +321,7 @@ final class Source {
             closed = true;
             FrameReader current = reader;
             if (current != null) {
-                current.close(); // the reading loop ends; the thread reconnects after its backoff
+                current.interrupt(); // on the engine's thread: never wait here; the reading loop ends and closes it
             }
         }
     }

@@ -241,6 +241,46 @@ class SourcesIntegrationTest {
     }
 
     @Test
+    @DisplayName("a camera that keeps the connection open but stops sending is cut after the stall timeout and retried, with the reason")
+    void aStalledCameraIsRetried(@TempDir Path dir) throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.setExecutor(Executors.newCachedThreadPool());
+        http.createContext("/video.mjpg", exchange -> {
+            connections.incrementAndGet();
+            exchange.getResponseHeaders().set("Content-Type", "multipart/x-mixed-replace; boundary=frame");
+            exchange.sendResponseHeaders(200, 0);
+            byte[] jpeg = SampleFrames.coffee();
+            exchange.getResponseBody().write(("--frame\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            exchange.getResponseBody().write(jpeg);
+            exchange.getResponseBody().flush();
+            try {
+                release.await(); // one frame, then silence with the connection open
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        http.start();
+        try {
+            Path sources = Files.writeString(dir.resolve("sources.json"), "[{\"id\": \"cam\", \"url\": \"http://127.0.0.1:"
+                    + http.getAddress().getPort() + "/video.mjpg\", \"pipeline_id\": \"stats\"}]");
+            try (StreamingServer server = start(dir, null, Map.of("STREAM_SOURCES", sources.toString(),
+                    "STREAM_SOURCE_STALL_TIMEOUT_S", "1", "STREAM_SOURCE_BACKOFF_MS", "100"))) {
+                await().atMost(RESULTS).until(() -> connections.get() >= 3);
+                JsonNode status = status(server, "cam");
+                assertThat(status.get("last_error").asText()).isEqualTo("no frame for 1 s");
+                assertThat(status.get("connections").asLong()).as("each connection brought its one frame").isGreaterThanOrEqualTo(2);
+                assertThat(status.get("processed").asLong()).isGreaterThanOrEqualTo(2);
+            }
+        } finally {
+            release.countDown();
+            http.stop(0);
+        }
+    }
+
+    @Test
     @DisplayName("a reload moves a running source to the new pipeline at a frame boundary: no reconnect, no gap, watchers see the new parameters")
     void reloadMovesARunningSource(@TempDir Path dir) throws Exception {
         Path folder = folderOf(dir, squareCrossing(32));
