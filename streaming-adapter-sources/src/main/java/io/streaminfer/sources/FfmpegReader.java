@@ -84,12 +84,15 @@ final class FfmpegReader implements FrameReader {
         if (source.local()) {
             command.addAll(List.of("-re", "-stream_loop", "-1")); // a file plays at its own speed, forever
         }
-        command.addAll(List.of("-i", source.local() ? source.path().toString() : source.url()));
-        // drop frames before they are encoded: at most fps a second (with 10 % slack for timestamp jitter)
-        String interval = String.format(Locale.ROOT, "%.4f", 0.9 / source.fps());
+        // one decoding thread: a server runs many cameras, and FFmpeg's default (a thread per core
+        // and more, per process) only makes them fight over the cores the pipelines need
+        command.addAll(List.of("-threads", "1", "-i", source.local() ? source.path().toString() : source.url()));
+        // drop frames before they are encoded: the first frame of each 1/fps slot of the stream's
+        // timestamps, so a 25 fps camera read at 10 gives 10 (not every third frame: 8.33)
+        String rate = String.format(Locale.ROOT, "%.4f", source.fps());
         command.addAll(List.of("-an", "-sn", "-dn",
-                "-vf", "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\," + interval + ")'",
-                "-fps_mode", "vfr", "-pix_fmt", "yuvj420p", "-c:v", "mjpeg", "-q:v", "5",
+                "-vf", "select='isnan(prev_selected_t)+gt(floor(t*" + rate + ")\\,floor(prev_selected_t*" + rate + "))'",
+                "-fps_mode", "vfr", "-pix_fmt", "yuvj420p", "-c:v", "mjpeg", "-q:v", "5", "-threads", "1",
                 "-f", "image2pipe", "pipe:1"));
         return command;
     }

@@ -1,17 +1,21 @@
 package io.streaminfer.sources;
 
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
- * Splits a byte stream into JPEG images by their structure: an MJPEG file (JPEGs back to back)
- * or an MJPEG-over-HTTP body ({@code multipart/x-mixed-replace}, whose part headers are text and
- * are skipped because a JPEG starts with {@code FF D8}, bytes text never holds). Segments are
- * walked by their lengths and the entropy-coded data is scanned for the next marker, so a
- * thumbnail or stray {@code FF D9} inside a segment does not cut an image short. Used by the
- * sources (FFmpeg's output, MJPEG cameras) and by the {@code stream} client. Not thread-safe.
+ * Splits a byte stream into JPEG images by their structure: an MJPEG file (JPEGs back to back,
+ * as FFmpeg writes them to a pipe) or an MJPEG-over-HTTP body ({@code multipart/x-mixed-replace},
+ * whose part headers are text and are skipped because a JPEG starts with {@code FF D8}, bytes text
+ * never holds). Segments are walked by their lengths and the entropy-coded data is scanned for the
+ * next marker, so a thumbnail or stray {@code FF D9} inside a segment does not cut an image short.
+ * Used by the sources (FFmpeg's output, MJPEG cameras) and by the {@code stream} client.
+ *
+ * <p>It reads through a buffer of its own and copies segments and scan data in bulk: a source
+ * reads every frame of its camera through here, so it must cost little next to decoding the image.
+ * Not thread-safe.
  */
 public final class JpegStreamReader {
 
@@ -19,12 +23,19 @@ public final class JpegStreamReader {
     private static final int EOI = 0xD9;
     private static final int SOS = 0xDA;
     private static final int TEM = 0x01;
+    private static final int MARKER = 0xFF;
 
     private final InputStream in;
     private final int maxImageBytes;
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+    /** The image being read; reused, so it grows to the largest image once. */
+    private byte[] image = new byte[64 * 1024];
+    private int size;
 
     /**
-     * @param in            the stream; buffered by the caller
+     * @param in            the stream (read in blocks of 64 KiB; no need to buffer it)
      * @param maxImageBytes images larger than this fail the read
      */
     public JpegStreamReader(InputStream in, int maxImageBytes) {
@@ -34,21 +45,22 @@ public final class JpegStreamReader {
 
     /**
      * @return the next whole image, or {@literal null} at the end of the stream
-     * @throws IOException when the stream breaks or ends inside an image, or an image is too large
+     * @throws IOException when the stream breaks or ends inside an image
+     * @throws ImageTooLarge when an image is larger than the limit
      */
     public byte[] next() throws IOException {
         if (!skipToStartOfImage()) {
             return null;
         }
-        Image image = new Image();
-        image.write(0xFF);
-        image.write(SOI);
+        size = 0;
+        put(MARKER);
+        put(SOI);
         int marker = readMarker();
         while (true) {
-            image.write(0xFF);
-            image.write(marker);
+            put(MARKER);
+            put(marker);
             if (marker == EOI) {
-                return image.toByteArray();
+                return Arrays.copyOf(image, size);
             }
             if (marker == TEM || (marker >= 0xD0 && marker <= 0xD7)) {
                 marker = readMarker();
@@ -60,42 +72,51 @@ public final class JpegStreamReader {
             if (length < 2) {
                 throw new IOException("corrupt JPEG: segment FF" + Integer.toHexString(marker).toUpperCase() + " has length " + length);
             }
-            image.write(high);
-            image.write(low);
-            for (int i = 0; i < length - 2; i++) {
-                image.write(read());
-            }
-            marker = marker == SOS ? copyEntropyData(image) : readMarker();
+            put(high);
+            put(low);
+            copy(length - 2);
+            marker = marker == SOS ? copyEntropyData() : readMarker();
         }
     }
 
     private boolean skipToStartOfImage() throws IOException {
         int previous = -1;
-        int b;
-        while ((b = in.read()) >= 0) {
-            if (previous == 0xFF && b == SOI) {
+        while (true) {
+            if (position == limit && !fill()) {
+                return false;
+            }
+            int b = buffer[position++] & 0xFF;
+            if (previous == MARKER && b == SOI) {
                 return true;
             }
             previous = b;
         }
-        return false;
     }
 
     /** Copies scan data up to the next marker that is not stuffing or a restart, and returns that marker. */
-    private int copyEntropyData(Image image) throws IOException {
+    private int copyEntropyData() throws IOException {
         while (true) {
-            int b = read();
-            if (b != 0xFF) {
-                image.write(b);
-                continue;
+            if (position == limit && !fill()) {
+                throw new EOFException("the stream ended inside a JPEG image");
             }
+            int start = position;
+            int end = start;
+            while (end < limit && buffer[end] != (byte) MARKER) {
+                end++;
+            }
+            put(buffer, start, end - start);
+            position = end;
+            if (end == limit) {
+                continue; // no marker in this block: read on
+            }
+            position++; // the FF
             int next = read();
-            while (next == 0xFF) {
+            while (next == MARKER) {
                 next = read(); // fill bytes
             }
             if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
-                image.write(0xFF);
-                image.write(next);
+                put(MARKER);
+                put(next);
                 continue;
             }
             return next;
@@ -104,41 +125,73 @@ public final class JpegStreamReader {
 
     private int readMarker() throws IOException {
         int b = read();
-        if (b != 0xFF) {
+        if (b != MARKER) {
             throw new IOException("corrupt JPEG: expected a marker, found 0x" + Integer.toHexString(b));
         }
         int marker = read();
-        while (marker == 0xFF) {
+        while (marker == MARKER) {
             marker = read();
         }
         return marker;
     }
 
-    private int read() throws IOException {
-        int b = in.read();
-        if (b < 0) {
-            throw new EOFException("the stream ended inside a JPEG image");
+    private void copy(int count) throws IOException {
+        int left = count;
+        while (left > 0) {
+            if (position == limit && !fill()) {
+                throw new EOFException("the stream ended inside a JPEG image");
+            }
+            int chunk = Math.min(left, limit - position);
+            put(buffer, position, chunk);
+            position += chunk;
+            left -= chunk;
         }
-        return b;
     }
 
-    /** The image being read, bounded. */
-    private final class Image extends ByteArrayOutputStream {
-        Image() {
-            super(64 * 1024);
+    private int read() throws IOException {
+        if (position == limit && !fill()) {
+            throw new EOFException("the stream ended inside a JPEG image");
         }
+        return buffer[position++] & 0xFF;
+    }
 
-        @Override
-        public void write(int b) {
-            if (count >= maxImageBytes) {
-                throw new ImageTooLarge(maxImageBytes);
-            }
-            super.write(b);
+    private boolean fill() throws IOException {
+        int read;
+        do {
+            read = in.read(buffer, 0, buffer.length);
+        } while (read == 0);
+        if (read < 0) {
+            return false;
+        }
+        position = 0;
+        limit = read;
+        return true;
+    }
+
+    private void put(int b) {
+        room(1);
+        image[size++] = (byte) b;
+    }
+
+    private void put(byte[] bytes, int offset, int length) {
+        room(length);
+        System.arraycopy(bytes, offset, image, size, length);
+        size += length;
+    }
+
+    private void room(int more) {
+        if ((long) size + more > maxImageBytes) {
+            throw new ImageTooLarge(maxImageBytes);
+        }
+        if (size + more > image.length) {
+            image = Arrays.copyOf(image, (int) Math.min(maxImageBytes, Math.max(size + more, 2L * image.length)));
         }
     }
 
     /** An image past the size limit. */
     public static final class ImageTooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         ImageTooLarge(int limit) {
             super("an image is larger than " + limit + " bytes");
         }

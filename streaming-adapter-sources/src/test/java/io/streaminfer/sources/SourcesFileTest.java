@@ -66,10 +66,10 @@ class SourcesFileTest {
     @DisplayName("FFmpeg reads RTSP over TCP with a read timeout, plays files at their own speed in a loop, and drops frames beyond fps before encoding")
     void ffmpegCommand() {
         List<String> rtsp = FfmpegReader.command(SourceDefinition.of("door", "rtsp://u:p@cam/s", "motion", 10), "ffmpeg");
-        assertThat(String.join(" ", rtsp)).contains("-rtsp_transport tcp -timeout 10000000", "-i rtsp://u:p@cam/s",
-                "select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,0.0900)'", "-f image2pipe pipe:1").doesNotContain("-re ");
+        assertThat(String.join(" ", rtsp)).contains("-rtsp_transport tcp -timeout 10000000",
+                "-threads 1 -i rtsp://u:p@cam/s", "select='isnan(prev_selected_t)+gt(floor(t*10.0000)\\,floor(prev_selected_t*10.0000))'", "-f image2pipe pipe:1").doesNotContain("-re ");
         List<String> file = FfmpegReader.command(SourceDefinition.of("clip", "/srv/clip.mp4", "motion", 2), "/usr/bin/ffmpeg");
-        assertThat(String.join(" ", file)).startsWith("/usr/bin/ffmpeg").contains("-re -stream_loop -1 -i /srv/clip.mp4",
-                "gte(t-prev_selected_t\\,0.4500)").doesNotContain("rtsp_transport");
+        assertThat(String.join(" ", file)).startsWith("/usr/bin/ffmpeg").contains("-re -stream_loop -1 -threads 1 -i /srv/clip.mp4",
+                "floor(t*2.0000)").doesNotContain("rtsp_transport");
     }
 }
