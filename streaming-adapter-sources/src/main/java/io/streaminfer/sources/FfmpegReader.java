@@ -35,10 +35,13 @@ final class FfmpegReader implements FrameReader {
     private final JpegStreamReader frames;
     private final ArrayDeque<String> lastLines = new ArrayDeque<>();
     private final String url;
+    /** The URL's password as written and decoded: FFmpeg may quote the URL in either form. */
+    private final List<String> secrets;
 
     private FfmpegReader(Process process, int maxFrameBytes, String url) {
         this.process = process;
         this.url = url;
+        this.secrets = secrets(url);
         this.frames = new JpegStreamReader(new BufferedInputStream(process.getInputStream(), 256 * 1024), maxFrameBytes);
     }
 
@@ -97,6 +100,23 @@ final class FfmpegReader implements FrameReader {
         return command;
     }
 
+    /** @return the password of the URL's userinfo, raw and percent-decoded, or nothing */
+    static List<String> secrets(String url) {
+        int start = url.indexOf("://");
+        int at = url.lastIndexOf('@');
+        if (start < 0 || at < start) {
+            return List.of();
+        }
+        String userInfo = url.substring(start + 3, at);
+        int colon = userInfo.indexOf(':');
+        if (colon < 0 || colon == userInfo.length() - 1) {
+            return List.of();
+        }
+        String raw = userInfo.substring(colon + 1);
+        String decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        return raw.equals(decoded) ? List.of(raw) : List.of(raw, decoded);
+    }
+
     @Override
     public byte[] next() throws IOException {
         try {
@@ -118,7 +138,11 @@ final class FfmpegReader implements FrameReader {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = errors.readLine()) != null) {
-                String shown = line.replace(url, Redaction.url(url)).strip();
+                String shown = line.replace(url, Redaction.url(url));
+                for (String secret : secrets) {
+                    shown = shown.replace(secret, Redaction.MASK);
+                }
+                shown = shown.strip();
                 if (shown.length() > 300) {
                     shown = shown.substring(0, 300) + "...";
                 }

@@ -72,4 +72,13 @@ class SourcesFileTest {
         assertThat(String.join(" ", file)).startsWith("/usr/bin/ffmpeg").contains("-re -stream_loop -1 -threads 1 -i /srv/clip.mp4",
                 "floor(t*2.0000)").doesNotContain("rtsp_transport");
     }
+
+    @Test
+    @DisplayName("the password of a URL is known raw and decoded, so FFmpeg's messages can be masked in either form")
+    void passwordsToMask() {
+        assertThat(FfmpegReader.secrets("rtsp://viewer:p%40ss@cam/s")).containsExactly("p%40ss", "p@ss");
+        assertThat(FfmpegReader.secrets("rtsp://viewer:plain@cam/s")).containsExactly("plain");
+        assertThat(FfmpegReader.secrets("rtsp://viewer@cam/s")).isEmpty();
+        assertThat(FfmpegReader.secrets("rtsp://cam/s")).isEmpty();
+    }
 }

@@ -93,6 +93,23 @@ class RtspSourceIntegrationTest {
         }
     }
 
+    @Test
+    @DisplayName("a camera that refuses the connection: FFmpeg's reason is kept in last_error with the password masked, and the password shows nowhere")
+    void refusedCameraWithAPassword(@TempDir Path dir) throws Exception {
+        RtspServer.assumeInstalled();
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = socket.getLocalPort(); // free once closed: nothing listens there
+        }
+        try (StreamingServer server = start(dir, "rtsp://viewer:hunter2%21@127.0.0.1:" + closed + "/clip")) {
+            await().atMost(RESULTS).until(() -> !SourcesIntegrationTest.status(server, "cam").get("last_error").asText().isEmpty());
+            String lastError = SourcesIntegrationTest.status(server, "cam").get("last_error").asText();
+            assertThat(lastError).contains("refused").doesNotContain("hunter2");
+            String everything = SourcesIntegrationTest.get(server, "/sources").body() + SourcesIntegrationTest.get(server, "/metrics").body();
+            assertThat(everything).contains("viewer:***@127.0.0.1").doesNotContain("hunter2");
+        }
+    }
+
     private static long ffmpegChildren() {
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().command().map(c -> c.endsWith("ffmpeg")).orElse(false)).count();
