@@ -94,6 +94,22 @@ class RtspSourceIntegrationTest {
     }
 
     @Test
+    @DisplayName("a video file is played by FFmpeg at its own speed, in a loop, at the source's fps")
+    void videoFile(@TempDir Path dir) throws Exception {
+        RtspServer.assumeInstalled();
+        Path clip = RtspServer.panningClip(dir, "astronaut.mp4", SampleFrames.astronaut(), 2);
+        try (StreamingServer server = start(dir, clip.toString());
+             SourceWatcher watcher = SourceWatcher.connect(server, "/ws/sources/cam")) {
+            await().atMost(RESULTS).until(() -> watcher.resultIndexes().size() >= 15);
+            JsonNode status = SourcesIntegrationTest.status(server, "cam");
+            assertThat(status.get("kind").asText()).isEqualTo("ffmpeg");
+            assertThat(status.get("connections").asLong()).as("a 2 s clip gave 15 frames at 5 fps: it looped, without reconnecting")
+                    .isEqualTo(1);
+            assertThat(watcher.messages().get(0).json().get("result").get("width").asInt()).isPositive();
+        }
+    }
+
+    @Test
     @DisplayName("a camera that refuses the connection: FFmpeg's reason is kept in last_error with the password masked, and the password shows nowhere")
     void refusedCameraWithAPassword(@TempDir Path dir) throws Exception {
         RtspServer.assumeInstalled();
