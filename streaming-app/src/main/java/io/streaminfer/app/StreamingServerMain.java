@@ -85,6 +85,9 @@ public final class StreamingServerMain implements Callable<Integer> {
                     .log();
             return 1;
         }
+        // before server_started: whoever waits for that line (an operator's script, a test) may send SIGHUP at once,
+        // and a SIGHUP with no handler ends the JVM
+        PipelineReloadSignal.install(server::reloadPipelines, log);
         log.atInfo().setMessage("server_started")
                 .addKeyValue("event", "server_started")
                 .addKeyValue("url", "ws://" + settings.host() + ":" + server.port() + "/ws/video/stream")
@@ -110,8 +113,6 @@ public final class StreamingServerMain implements Callable<Integer> {
                             + " STREAM_AUTH_TOKEN: any web page a user visits can open streams to this server")
                     .log();
         }
-
-        PipelineReloadSignal.install(server::reloadPipelines, log);
 
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
