@@ -32,7 +32,7 @@ final class PipelineReloadSignal {
                     return thread;
                 }, new ThreadPoolExecutor.DiscardPolicy());
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
                 try {
                     reloads.execute(reload); // discarded when one is already waiting: it reads the file as it is then
                 } catch (RejectedExecutionException e) {
@@ -40,6 +40,17 @@ final class PipelineReloadSignal {
                             .addKeyValue("detail", "the reload thread has stopped").log();
                 }
             });
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // the process was started with SIGHUP ignored (nohup, some supervisors): the JVM then keeps it
+                // ignored and our handler never runs, so say so instead of promising a reload
+                reloads.shutdown();
+                log.atWarn().setMessage("sighup_unavailable")
+                        .addKeyValue("event", "sighup_unavailable")
+                        .addKeyValue("detail", "SIGHUP is ignored by this process (started with nohup?), so it cannot"
+                                + " reload the pipelines; start the server without nohup, or use POST /pipelines/reload"
+                                + " on the management port")
+                        .log();
+            }
         } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
             reloads.shutdown();
             log.atWarn().setMessage("sighup_unavailable")

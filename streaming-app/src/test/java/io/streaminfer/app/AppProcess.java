@@ -57,10 +57,21 @@ final class AppProcess implements AutoCloseable {
      * @return the started server
      */
     static AppProcess start(List<String> jvmOptions, Map<String, String> env) throws IOException, InterruptedException {
+        return start(List.of(), jvmOptions, env);
+    }
+
+    /**
+     * @param launcher   a command the JVM is started through, e.g. {@code env --default-signal=HUP}
+     * @param jvmOptions options before {@code -jar}
+     * @param env        variables, name then value; every other {@code STREAM_} variable is removed
+     * @return the started server
+     */
+    static AppProcess start(List<String> launcher, List<String> jvmOptions, Map<String, String> env)
+            throws IOException, InterruptedException {
         if (!Files.exists(JAR)) {
             throw new AssertionError("the app jar is not built (" + JAR.toAbsolutePath() + "): run the package phase first");
         }
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcher);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-jar");
