@@ -122,13 +122,18 @@ public final class SourceWatchEndpoint extends Endpoint {
     }
 
     private static void sendThenClose(Session session, String json, int code, String reason) {
-        session.getAsyncRemote().sendText(json, result -> close(session, code, reason));
+        try {
+            session.getAsyncRemote().sendText(json, result -> close(session, code, reason));
+        } catch (RuntimeException e) { // a message of the feed is still being written (Jetty refuses to interleave): close anyway
+            LOG.log(Level.DEBUG, () -> "watcher " + session.getId() + ": the error could not be sent: " + e);
+            close(session, code, reason);
+        }
     }
 
     private static void close(Session session, int code, String reason) {
         try {
             session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(code), CloseReasons.fit(reason)));
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) { // already closed by the watcher (Tyrus says so by throwing)
             LOG.log(Level.DEBUG, () -> "closing watcher " + session.getId() + " failed: " + e);
         }
     }

@@ -38,10 +38,10 @@ final class FfmpegReader implements FrameReader {
     /** The URL's password as written and decoded: FFmpeg may quote the URL in either form. */
     private final List<String> secrets;
 
-    private FfmpegReader(Process process, int maxFrameBytes, String url) {
+    private FfmpegReader(Process process, int maxFrameBytes, String url, List<String> secrets) {
         this.process = process;
         this.url = url;
-        this.secrets = secrets(url);
+        this.secrets = secrets;
         this.frames = new JpegStreamReader(new BufferedInputStream(process.getInputStream(), 256 * 1024), maxFrameBytes);
     }
 
@@ -57,6 +57,7 @@ final class FfmpegReader implements FrameReader {
      */
     static FfmpegReader start(SourceDefinition source, String ffmpeg, int maxFrameBytes, String threadName)
             throws IOException {
+        List<String> secrets = secrets(source.url()); // before the process exists: nothing after start may fail
         ProcessBuilder builder = new ProcessBuilder(command(source, ffmpeg));
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process;
@@ -65,10 +66,15 @@ final class FfmpegReader implements FrameReader {
         } catch (IOException e) {
             throw new IOException("cannot run ffmpeg (install Debian's ffmpeg, or set STREAM_FFMPEG to its path)");
         }
-        FfmpegReader reader = new FfmpegReader(process, maxFrameBytes, source.url());
-        Thread drain = new Thread(reader::drainErrors, threadName);
-        drain.setDaemon(true);
-        drain.start();
+        FfmpegReader reader = new FfmpegReader(process, maxFrameBytes, source.url(), secrets);
+        try {
+            Thread drain = new Thread(reader::drainErrors, threadName);
+            drain.setDaemon(true);
+            drain.start();
+        } catch (RuntimeException | Error e) { // no thread to be had: FFmpeg must not outlive this attempt
+            reader.close();
+            throw e;
+        }
         return reader;
     }
 
@@ -113,7 +119,12 @@ final class FfmpegReader implements FrameReader {
             return List.of();
         }
         String raw = userInfo.substring(colon + 1);
-        String decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        String decoded;
+        try {
+            decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) { // a '%' not followed by two hex digits: FFmpeg sees it raw too
+            return List.of(raw);
+        }
         return raw.equals(decoded) ? List.of(raw) : List.of(raw, decoded);
     }
 

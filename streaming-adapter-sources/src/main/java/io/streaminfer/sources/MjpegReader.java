@@ -31,6 +31,7 @@ final class MjpegReader implements FrameReader {
     /** One client for every MJPEG source of the process: one selector thread in all. */
     private static final class Client {
         static final HttpClient HTTP = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // cameras' web servers: no h2c upgrade offers
                 .connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
@@ -57,14 +58,22 @@ final class MjpegReader implements FrameReader {
         URI uri;
         try {
             withCredentials = new URI(source.url());
-            uri = new URI(withCredentials.getScheme(), null, withCredentials.getHost(), withCredentials.getPort(),
-                    withCredentials.getPath(), withCredentials.getQuery(), null);
+            // the raw path and query, so escaped characters in a signed query keep their meaning
+            uri = new URI(withCredentials.getScheme() + "://" + withCredentials.getHost()
+                    + (withCredentials.getPort() < 0 ? "" : ":" + withCredentials.getPort())
+                    + (withCredentials.getRawPath() == null || withCredentials.getRawPath().isEmpty() ? "/" : withCredentials.getRawPath())
+                    + (withCredentials.getRawQuery() == null ? "" : "?" + withCredentials.getRawQuery()));
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new IOException("the URL is not valid");
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET();
         if (withCredentials.getRawUserInfo() != null) {
-            String userInfo = URLDecoder.decode(withCredentials.getRawUserInfo(), StandardCharsets.UTF_8);
+            String userInfo;
+            try { // '+' is a plus in a URL's userinfo, not a space
+                userInfo = URLDecoder.decode(withCredentials.getRawUserInfo().replace("+", "%2B"), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                userInfo = withCredentials.getRawUserInfo();
+            }
             request.header("Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
         }
@@ -83,14 +92,15 @@ final class MjpegReader implements FrameReader {
         }
         int status = response.statusCode();
         String type = response.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
-        if (status != 200 || (!type.startsWith("multipart/") && !type.startsWith("image/jpeg"))) {
+        if (status != 200 || !type.startsWith("multipart/")) {
             response.body().close();
             if (status != 200) {
                 throw new IOException("the camera answered HTTP " + status
                         + (status == 401 || status == 403 ? " (check the user and password in the URL)" : ""));
             }
             throw new IOException("the URL serves '" + type.replaceAll("[^a-z0-9/.+;=_ -]", "")
-                    + "', not an MJPEG stream (multipart/x-mixed-replace)");
+                    + "', not an MJPEG stream (multipart/x-mixed-replace)" + (type.startsWith("image/")
+                    ? ": it is a snapshot URL; use the camera's MJPEG or RTSP stream" : ""));
         }
         return new MjpegReader(response.body(), maxFrameBytes);
     }

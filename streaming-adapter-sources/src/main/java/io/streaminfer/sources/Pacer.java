@@ -7,8 +7,8 @@ import java.util.function.LongConsumer;
 /**
  * Keeps a source at its {@code fps}. A folder is read as fast as the disk allows, so the pacer
  * waits until each frame is due (after a stall it does not burst to catch up). A live MJPEG
- * camera sends at its own rate, so frames that come sooner than the interval are skipped (with
- * 10 % slack, so a 30 fps camera gives 10 fps, not 7.5). FFmpeg already drops frames before
+ * camera sends at its own rate, so only the first frame of each interval passes (with 10 % slack
+ * for jitter: a 30 fps or a 15 fps camera read at 10 gives 10). FFmpeg already drops frames before
  * encoding them, so its frames all pass.
  */
 final class Pacer {
@@ -36,11 +36,12 @@ final class Pacer {
                 return true;
             }
             case MJPEG -> {
-                if (started && now - next < 0) {
+                // the first frame of each interval (10 % early counts, for jitter): 15 fps read at 10 gives 10
+                if (started && next - now > interval / 10) {
                     return false;
                 }
+                next = started && now - next < interval ? next + interval : now + interval;
                 started = true;
-                next = now + interval * 9 / 10;
                 return true;
             }
             default -> {

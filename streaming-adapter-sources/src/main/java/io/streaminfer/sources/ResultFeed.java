@@ -14,8 +14,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ResultFeed {
 
+    private static final int GOING_AWAY = 1001;
+
     private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
     private final AtomicLong lost = new AtomicLong();
+    private volatile boolean closed;
     /** The current session's first result: it carries what a late watcher needs to draw (zones' geometry). */
     private volatile Message first;
 
@@ -53,11 +56,19 @@ final class ResultFeed {
     Subscription subscribe(boolean frames, WatcherChannel channel) {
         Watcher watcher = new Watcher(frames, channel);
         watchers.add(watcher);
+        if (closed) { // the source was removed while this watcher connected
+            watchers.remove(watcher);
+            watcher.close(GOING_AWAY, "the source was removed");
+            return () -> { };
+        }
         Message opening = first;
         if (opening != null) {
             watcher.offer(opening);
         }
-        return () -> watchers.remove(watcher);
+        return () -> {
+            watchers.remove(watcher);
+            watcher.cancel();
+        };
     }
 
     /**
@@ -67,9 +78,14 @@ final class ResultFeed {
      * @param reason a short reason
      */
     void closeAll(int code, String reason) {
+        closed = true;
         for (Watcher watcher : watchers) {
             watchers.remove(watcher);
-            watcher.close(code, reason);
+            try {
+                watcher.close(code, reason);
+            } catch (RuntimeException e) { // one transport's failure must not keep the others open, nor stop a shutdown
+                System.getLogger(ResultFeed.class.getName()).log(System.Logger.Level.DEBUG, () -> "closing a watcher failed: " + e);
+            }
         }
     }
 
@@ -135,11 +151,16 @@ final class ResultFeed {
             send(next);
         }
 
-        void close(int code, String reason) {
+        /** The connection ended: send nothing more, not even what was waiting. */
+        void cancel() {
             synchronized (lock) {
                 closed = true;
                 waiting = null;
             }
+        }
+
+        void close(int code, String reason) {
+            cancel();
             channel.close(code, reason);
         }
     }

@@ -23,8 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Source {
 
     private static final System.Logger LOG = System.getLogger(Source.class.getName());
-    /** Frames kept so a watcher that wants frames gets the one its result belongs to. */
-    private static final int KEPT_FRAMES = 8;
+    /**
+     * Frames kept, by index, until answered, so a watcher that wants frames gets the one its result
+     * belongs to however long the pipeline takes. The engine holds few frames per session (one in
+     * the pipeline, the queue's); this only bounds a misbehaving case.
+     */
+    private static final int KEPT_FRAMES = 64;
 
     private final SourceDefinition definition;
     private final StreamEngine engine;
@@ -95,9 +99,10 @@ final class Source {
      */
     void checkStall() {
         FrameReader current = reader;
-        if (current != null && state != SourceStatus.State.BACKOFF
-                && clock.nanoTime() - lastProgressNanos > settings.stallTimeout().toNanos()) {
-            cutReason = "no frame for " + settings.stallTimeout().toSeconds() + " s";
+        // a source asked for fewer frames than one per stall timeout is not stalled between them
+        long stall = Math.max(settings.stallTimeout().toNanos(), (long) (2e9 / definition.fps()));
+        if (current != null && state != SourceStatus.State.BACKOFF && clock.nanoTime() - lastProgressNanos > stall) {
+            cutReason = "no frame for " + Math.round(stall / 1e9) + " s";
             current.interrupt();
         }
     }
@@ -112,6 +117,12 @@ final class Source {
      * @return whether it ended in time
      */
     boolean stop(int closeCode, String reason, Duration wait) {
+        requestStop();
+        return awaitStop(closeCode, reason, System.nanoTime() + wait.toNanos());
+    }
+
+    /** Tells the source to stop and returns at once: its connection is cut, its thread ends soon. */
+    void requestStop() {
         stopping = true;
         FrameReader current = reader;
         if (current != null) {
@@ -121,8 +132,19 @@ final class Source {
             lock.notifyAll();
         }
         thread.interrupt();
+    }
+
+    /**
+     * Waits for the source's thread after {@link #requestStop()}, then closes its watchers.
+     *
+     * @param closeCode  what watchers' connections close with
+     * @param reason     why, for them
+     * @param deadline   {@link System#nanoTime()} to wait until at most
+     * @return whether the thread ended in time
+     */
+    boolean awaitStop(int closeCode, String reason, long deadline) {
         try {
-            thread.join(wait.toMillis());
+            thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -139,7 +161,14 @@ final class Source {
             }
             first = false;
             enter(SourceStatus.State.CONNECTING);
-            boolean broughtFrames = attempt();
+            boolean broughtFrames;
+            try {
+                broughtFrames = attempt();
+            } catch (RuntimeException e) { // opening the session failed in a way nobody expected: log, wait, retry
+                LOG.log(System.Logger.Level.WARNING, "source " + definition.id() + " failed", e);
+                fail("an internal error; see the server log");
+                broughtFrames = false;
+            }
             if (stopping) {
                 break;
             }
@@ -268,8 +297,12 @@ final class Source {
 
     /** The session's outbound side: answers become the feed and the counters. */
     private final class SessionChannel implements OutboundChannel {
-        private final long[] keptIndex = new long[KEPT_FRAMES];
-        private final byte[][] keptFrame = new byte[KEPT_FRAMES][];
+        private final java.util.Map<Long, byte[]> kept = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<Long, byte[]> eldest) {
+                return size() > KEPT_FRAMES;
+            }
+        };
         private long delivered;
         private boolean firstResultSent;
         volatile boolean closed;
@@ -279,16 +312,15 @@ final class Source {
         /** Keeps the frame about to be delivered under the index the engine will give it. */
         void keep(byte[] frame) {
             long index = ++delivered;
-            synchronized (keptIndex) {
-                keptIndex[(int) (index % KEPT_FRAMES)] = index;
-                keptFrame[(int) (index % KEPT_FRAMES)] = frame;
+            synchronized (kept) {
+                kept.put(index, frame);
             }
         }
 
-        private byte[] frame(long index) {
-            synchronized (keptIndex) {
-                int slot = (int) (index % KEPT_FRAMES);
-                return keptIndex[slot] == index ? keptFrame[slot] : null;
+        /** @return the frame of an answered index, forgotten from now on */
+        private byte[] answered(long index) {
+            synchronized (kept) {
+                return kept.remove(index);
             }
         }
 
@@ -299,12 +331,14 @@ final class Source {
                     processed.incrementAndGet();
                     boolean opening = !firstResultSent;
                     firstResultSent = true;
-                    feed.publish(codec.encode(message), frame(result.frameIndex()), opening);
-                } else if (message instanceof ServerMessage.FrameDropped) {
+                    feed.publish(codec.encode(message), answered(result.frameIndex()), opening);
+                } else if (message instanceof ServerMessage.FrameDropped drop) {
                     dropped.incrementAndGet();
+                    answered(drop.frameIndex());
                 } else if (message instanceof ServerMessage.StreamError error) {
                     if (error.frameIndex().isPresent()) {
                         failed.incrementAndGet();
+                        answered(error.frameIndex().getAsLong());
                         feed.publish(codec.encode(message), null, false);
                     } else {
                         refusal = error.detail();

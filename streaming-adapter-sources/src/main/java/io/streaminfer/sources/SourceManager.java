@@ -101,7 +101,7 @@ public final class SourceManager implements SourceFeeds, AutoCloseable {
         Source source = new Source(definition, engine, settings, clock, codec);
         synchronized (sources) {
             if (closed) {
-                throw new SourceRefusedException("the server is stopping", false);
+                throw new SourceRefusedException("the server is stopping", false, true);
             }
             if (sources.containsKey(definition.id())) {
                 throw new SourceRefusedException("a source with the id '" + definition.id() + "' exists already", true);
@@ -186,8 +186,11 @@ public final class SourceManager implements SourceFeeds, AutoCloseable {
             sources.clear();
         }
         watchdog.shutdownNow();
+        // all at once, then one deadline for all: many cameras must not add up their FFmpeg exits
+        stopping.forEach(Source::requestStop);
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         for (Source source : stopping) {
-            source.stop(GOING_AWAY, "the server is stopping", STOP_WAIT);
+            source.awaitStop(GOING_AWAY, "the server is stopping", deadline);
         }
         for (Source source : stopping) {
             listeners.forEach(l -> l.removed(source.definition().id()));

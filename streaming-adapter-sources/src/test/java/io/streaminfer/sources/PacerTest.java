@@ -26,6 +26,18 @@ class PacerTest {
     }
 
     @Test
+    @DisplayName("a 15 fps MJPEG camera read at 10 fps still gives 10 frames a second")
+    void slowerCameraKeepsTheRate() {
+        Pacer pacer = new Pacer(SourceDefinition.of("cam", "http://cam/video", "motion", 10), clock);
+        int passed = 0;
+        for (int i = 0; i < 150; i++) { // 10 s
+            passed += pacer.admit(nanos -> { throw new AssertionError("a live camera is never waited for"); }) ? 1 : 0;
+            clock.advance(java.time.Duration.ofNanos(66_666_667));
+        }
+        assertThat(passed).isBetween(99, 101);
+    }
+
+    @Test
     @DisplayName("a folder waits until each frame is due, and after a stall starts again from now instead of bursting")
     void folderIsPaced() {
         Pacer pacer = new Pacer(new SourceDefinition("demo", "/srv/frames", "motion", 4, SourceDefinition.Kind.FOLDER), clock);

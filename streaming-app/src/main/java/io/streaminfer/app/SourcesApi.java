@@ -28,9 +28,10 @@ import java.util.Optional;
 
 /**
  * The management API of sources, on the management port: {@code GET /sources} (every source's
- * status), {@code GET /sources/<id>}, {@code GET /sources/<id>/latest.jpg} (the newest frame),
- * and, with {@code STREAM_MANAGEMENT_TOKEN}, {@code POST /sources} (add one: a definition as the
- * sources file holds) and {@code DELETE /sources/<id>}. URLs are shown with credentials masked.
+ * status), {@code GET /sources/<id>}, and, with {@code STREAM_MANAGEMENT_TOKEN} (the rule of
+ * {@code /sessions}), {@code GET /sources/<id>/latest.jpg} (the newest frame: a live picture of
+ * the camera), {@code POST /sources} (add one: a definition as the sources file holds) and
+ * {@code DELETE /sources/<id>}. URLs are shown with credentials masked.
  * Sources added here live until removed or until the server stops; the sources file is the
  * durable list.
  */
@@ -74,7 +75,9 @@ final class SourcesApi {
             return;
         }
         if (rest.endsWith("/latest.jpg") && read) {
-            latestFrame(request, response, callback, rest.substring(0, rest.length() - "/latest.jpg".length()));
+            if (allowed(request, response, callback)) { // a live picture of the camera: guarded like /sessions
+                latestFrame(request, response, callback, rest.substring(0, rest.length() - "/latest.jpg".length()));
+            }
             return;
         }
         if (rest.contains("/")) {
@@ -133,8 +136,12 @@ final class SourcesApi {
         } catch (SourceFileException e) {
             error(request, response, callback, 400, "invalid_source", e.getMessage());
         } catch (SourceRefusedException e) {
-            error(request, response, callback, e.conflict() ? 409 : 400, e.conflict() ? "source_exists" : "invalid_source",
-                    e.getMessage());
+            if (e.stopping()) {
+                error(request, response, callback, 503, "stopping", e.getMessage());
+            } else {
+                error(request, response, callback, e.conflict() ? 409 : 400, e.conflict() ? "source_exists" : "invalid_source",
+                        e.getMessage());
+            }
         }
     }
 

@@ -20,6 +20,7 @@ import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.pipeline.PipelineFileException;
 import io.streaminfer.pipeline.PipelineOptions;
+import io.streaminfer.sources.SourceDefinition;
 import io.streaminfer.sources.SourceFileException;
 import io.streaminfer.sources.SourceManager;
 import io.streaminfer.sources.SourceRefusedException;
@@ -60,12 +61,19 @@ public final class StreamingServer implements AutoCloseable {
     private final PipelineReloads reloads;
     private volatile ManagementServer.Lifecycle lifecycle = ManagementServer.Lifecycle.STARTING;
     private final SourceManager sources;
+    private final java.util.List<SourceDefinition> fromFile;
     private ManagementServer management;
     private TransportServer transport;
 
     private StreamingServer(ServerSettings settings) {
         this.settings = settings;
         ReloadablePipelines registry = pipelines(settings);
+        try {
+            this.fromFile = sourcesFile(settings, registry);
+        } catch (ConfigurationException e) {
+            registry.close(); // nothing else is built yet
+            throw e;
+        }
         this.metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ClassLoaderMetrics().bindTo(metrics);
         new JvmMemoryMetrics().bindTo(metrics);
@@ -95,15 +103,36 @@ public final class StreamingServer implements AutoCloseable {
         sources.addListener(new SourceMeters(metrics, sources));
     }
 
-    /** Starts the sources of the sources file, if any; a mistake in it stops the server's start. */
-    private void startSources() {
+    /**
+     * Reads and checks the sources file before anything listens: a mistake in it (or an unknown
+     * pipeline) stops the start with one line, with no port bound.
+     */
+    private static java.util.List<SourceDefinition> sourcesFile(ServerSettings settings,
+                                                                io.streaminfer.core.PipelineRegistry registry) {
         java.nio.file.Path file = settings.sources().file();
         if (file == null) {
-            return;
+            return java.util.List.of();
         }
         try {
-            sources.addAll(SourcesFile.read(file));
-        } catch (SourceFileException | SourceRefusedException e) {
+            java.util.List<SourceDefinition> definitions = SourcesFile.read(file);
+            for (SourceDefinition definition : definitions) {
+                if (registry.find(definition.pipelineId()).isEmpty()) {
+                    throw new ConfigurationException("STREAM_SOURCES", "source '" + definition.id() + "': unknown pipeline '"
+                            + definition.pipelineId() + "'; known pipelines: " + registry.pipelines().stream()
+                            .map(PipelineInfo::id).toList());
+                }
+            }
+            return definitions;
+        } catch (SourceFileException e) {
+            throw new ConfigurationException("STREAM_SOURCES", e.getMessage());
+        }
+    }
+
+    /** Starts the sources of the sources file, once the transports serve their watchers. */
+    private void startSources() {
+        try {
+            sources.addAll(fromFile);
+        } catch (SourceRefusedException e) {
             throw new ConfigurationException("STREAM_SOURCES", e.getMessage());
         }
     }
@@ -135,6 +164,9 @@ public final class StreamingServer implements AutoCloseable {
             server.transport = server.startTransport();
             server.startSources();
         } catch (IOException | RuntimeException e) {
+            if (server.transport != null) {
+                server.transport.stop(Duration.ZERO); // a source that cannot start must not leave the port bound
+            }
             server.release();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }

@@ -345,8 +345,11 @@ class SourcesIntegrationTest {
                 assertThat(nobody.messages().get(0).json().get("detail").asText()).contains("nobody", "lobby");
 
                 await().atMost(RESULTS).until(() -> !watcher.resultIndexes().isEmpty());
-                HttpResponse<byte[]> latest = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(server.managementUri() + "/sources/lobby/latest.jpg")).build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpRequest.Builder picture = HttpRequest.newBuilder(URI.create(server.managementUri() + "/sources/lobby/latest.jpg"));
+                assertThat(HTTP.send(picture.build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode())
+                        .as("a live picture of the camera needs the token").isEqualTo(401);
+                HttpResponse<byte[]> latest = HTTP.send(picture.header("Authorization", "Bearer " + TOKEN).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 assertThat(latest.statusCode()).isEqualTo(200);
                 assertThat(latest.headers().firstValue("Content-Type")).hasValue("image/jpeg");
                 assertThat(ImageIO.read(new ByteArrayInputStream(latest.body())).getWidth()).isEqualTo(600);
@@ -362,6 +365,16 @@ class SourcesIntegrationTest {
             assertThat(get(server, "/metrics").body()).doesNotContain("source=\"lobby\"");
             assertThat(server.engine().activeSessions()).as("the source's session slot is given back").isZero();
         }
+    }
+
+    @Test
+    @DisplayName("a sources file naming an unknown pipeline stops the start with one line naming the source, before any port is bound")
+    void unknownPipelineInTheFile(@TempDir Path dir) throws Exception {
+        Path sources = Files.writeString(dir.resolve("sources.json"),
+                "[{\"id\": \"door\", \"url\": \"rtsp://127.0.0.1:1/x\", \"pipeline_id\": \"peeple\"}]");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> start(dir, null, Map.of("STREAM_SOURCES", sources.toString())))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("STREAM_SOURCES").hasMessageContaining("source 'door': unknown pipeline 'peeple'");
     }
 
     static StreamingServer start(Path dir, Mosquitto broker, Map<String, String> env) throws IOException {
