@@ -731,10 +731,12 @@ public abstract class StreamingProtocolCompatibilityKit {
         }
 
         /**
-         * A few bytes: a host stops reading at the violating header, and closing a connection with the
-         * payload still unread would reset it, which can swallow the close frame on the client's side.
+         * None: a host stops reading at the violating header, and closing a connection with bytes
+         * still unread resets it, which can swallow the close frame on the client's side (seen with
+         * Tomcat, now and then, with eight bytes of payload). A frame of no payload is as much a
+         * violation, and leaves nothing behind its header.
          */
-        private static final byte[] VIOLATION_PAYLOAD = {1, 2, 3, 4, 5, 6, 7, 8};
+        private static final byte[] VIOLATION_PAYLOAD = {};
 
         private void assertProtocolError(byte[] violation) throws IOException {
             URI uri = server().streamUri();
