@@ -64,6 +64,13 @@ class SpringBootHostingIntegrationTest extends StreamingProtocolCompatibilityKit
         });
     }
 
+    @Override
+    protected io.streaminfer.tck.HostVariants variants() {
+        // Spring Boot's default server is Tomcat, which handles RFC 6455 violations itself: its 1002 close frame
+        // is now and then lost to the reset that follows
+        return super.variants().withViolationCloseMayBeLost();
+    }
+
     private static URI streamUri(SpringBootHosting hosting) {
         return URI.create("ws://127.0.0.1:" + hosting.port() + "/ws/video/stream");
     }

@@ -61,7 +61,8 @@ class TomcatHostingIntegrationTest extends StreamingProtocolCompatibilityKit {
 
     @Override
     protected HostVariants variants() {
-        return HostVariants.errorsAfterUpgrade();
+        // Tomcat handles RFC 6455 violations itself: its 1002 close frame is now and then lost to the reset that follows
+        return HostVariants.errorsAfterUpgrade().withViolationCloseMayBeLost();
     }
 
     @Test

@@ -10,8 +10,20 @@ import java.util.Objects;
  *
  * @param unauthorized how a handshake without the right token is refused
  * @param draining     how a handshake is refused while the server stops
+ * @param violationCloseMayBeLost whether the host's container handles RFC 6455 violations itself and
+ *                     may end the connection without its 1002 close frame reaching the client
+ *                     (Tomcat: it sends the close frame and resets the connection at once, now and
+ *                     then before the frame is read); a data frame after a violation still fails
  */
-public record HostVariants(Refusal unauthorized, Refusal draining) {
+public record HostVariants(Refusal unauthorized, Refusal draining, boolean violationCloseMayBeLost) {
+
+    /**
+     * @param unauthorized how a handshake without the right token is refused
+     * @param draining     how a handshake is refused while the server stops
+     */
+    public HostVariants(Refusal unauthorized, Refusal draining) {
+        this(unauthorized, draining, false);
+    }
 
     /** How a host refuses a handshake. */
     public enum Refusal {
@@ -36,6 +48,11 @@ public record HostVariants(Refusal unauthorized, Refusal draining) {
     /** @return refusals by HTTP status at the handshake: the standalone server on Tyrus or Jetty */
     public static HostVariants httpStatuses() {
         return new HostVariants(Refusal.HTTP_STATUS, Refusal.HTTP_STATUS);
+    }
+
+    /** @return these answers, for a container (Tomcat) that may lose its 1002 close frame to a reset */
+    public HostVariants withViolationCloseMayBeLost() {
+        return new HostVariants(unauthorized, draining, true);
     }
 
     /** @return refusals after the upgrade: the Jakarta endpoint in a container of your own */

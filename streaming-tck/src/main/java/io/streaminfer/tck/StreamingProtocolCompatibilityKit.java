@@ -751,6 +751,9 @@ public abstract class StreamingProtocolCompatibilityKit {
                 client.write(violation);
                 List<RawWebSocket.Frame> frames = client.readUntilClosed();
 
+                if (frames.isEmpty() && variants().violationCloseMayBeLost()) {
+                    return; // the container ended the connection and its close frame was lost to the reset: no data came
+                }
                 assertThat(frames).as("frames after the violation").hasSize(1);
                 assertThat(frames.get(0).opcode()).as("%s", frames.get(0)).isEqualTo(RawWebSocket.CLOSE);
                 assertThat(frames.get(0).closeCode()).as("%s", frames.get(0)).isEqualTo(1002);
