@@ -14,6 +14,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,17 +58,40 @@ class ZonesIntegrationTest {
         return out.toByteArray();
     }
 
-    /** The results of one session: its first frame (coffee.jpg alone, the background), then the square at each x in turn. */
+    /**
+     * How often the client sends a frame. The tracker predicts motion over the frames' arrival
+     * times, so the square must move with time as it would in front of a camera: the same
+     * distance a frame at a steady rate. Sending each frame as soon as the last answer arrives
+     * would tie the square's speed to the server's: a velocity learnt over 10 ms gaps, then
+     * carried over a single 100 ms hiccup of a loaded machine, overshoots by more than the box
+     * and starts a second track (seen in CI). At 150 ms a frame the track rides out a 350 ms
+     * hiccup (tried on the tracker alone).
+     */
+    static final long FRAME_PERIOD_NANOS = Duration.ofMillis(150).toNanos();
+
+    /**
+     * The results of one session: its first frame (coffee.jpg alone, the background), then the
+     * square at each x in turn, one frame every {@link #FRAME_PERIOD_NANOS}.
+     */
     static List<JsonNode> stream(StreamingServer server, List<Integer> positions) throws Exception {
         BufferedImage background = ImageIO.read(new ByteArrayInputStream(SampleFrames.coffee())); // 600 x 400
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(SampleFrames.coffee()); // the background
+        for (int x : positions) {
+            frames.add(frameWithSquareAt(background, x));
+        }
         List<JsonNode> results = new ArrayList<>();
         try (StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()));
              StreamClient.Stream stream = client.open("doorway")) {
-            stream.send(SampleFrames.coffee()); // the background
-            results.add(stream.next(Timeouts.ANSWER).json().get("result"));
-            for (int x : positions) {
-                stream.send(frameWithSquareAt(background, x)); // one in flight: none dropped
+            long due = System.nanoTime();
+            for (byte[] frame : frames) {
+                long now = System.nanoTime();
+                if (now < due) {
+                    Thread.sleep(Duration.ofNanos(due - now).toMillis());
+                }
+                stream.send(frame); // one in flight: none dropped
                 results.add(stream.next(Timeouts.ANSWER).json().get("result"));
+                due = Math.max(due, now) + FRAME_PERIOD_NANOS;
             }
         }
         return results;
