@@ -386,6 +386,17 @@ public final class StreamEngine implements AutoCloseable {
     }
 
     /**
+     * The validator every session's frames pass: an inbound adapter that produces frames itself
+     * (a camera the server pulls) checks a frame with it first and skips one the engine would
+     * refuse, instead of having its session closed over one corrupt frame.
+     *
+     * @return never {@literal null}
+     */
+    public FrameValidator validator() {
+        return services.validator();
+    }
+
+    /**
      * Stops taking sessions, answers what is in flight and closes every session with 1001;
      * sessions still busy after {@code grace} are closed without waiting (their frames count as
      * unanswered with reason {@code shutdown}).

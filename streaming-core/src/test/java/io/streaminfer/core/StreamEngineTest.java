@@ -496,6 +496,63 @@ class StreamEngineTest {
         assertThat(engine.activeSessions()).isZero();
     }
 
+    /** The totals of each session as the listener reads them when it hears the session closed. */
+    private StreamEngine engineHearingClosings(List<SessionStats> closings) {
+        return StreamEngine.builder(PipelineRegistry.of(Map.of("other", () -> frame -> InferenceResult.empty())))
+                .clock(clock).executor(executor).listener(new StreamListener() {
+                    @Override
+                    public void sessionClosed(StreamSession session, int closeCode) {
+                        closings.add(session.stats());
+                    }
+                }).build();
+    }
+
+    @Test
+    @DisplayName("a client that leaves while its last answer is being written: the session ends when the write completes, and its totals count that answer")
+    void closingSummaryWaitsForTheAnswerInFlight() {
+        List<SessionStats> closings = new ArrayList<>();
+        StreamEngine engine = engineHearingClosings(closings);
+        RecordingChannel channel = new RecordingChannel().holdSends();
+        StreamSession session = engine.open("other", channel, "x");
+        session.onBinaryMessage(JPEG);
+        executor.runAll(); // the result is in the transport's hands
+
+        session.onTransportClosed(1000); // the client read it and closed before the write's callback came
+
+        assertThat(closings).as("not ended while the write is unfinished").isEmpty();
+        assertThat(channel.completeOldest(true)).isTrue();
+        assertThat(closings).hasSize(1);
+        assertThat(closings.get(0).received()).isEqualTo(1);
+        assertThat(closings.get(0).processed()).as("the answer written as the client left").isEqualTo(1);
+        assertThat(engine.activeSessions()).isZero();
+        assertThat(engine.takenSlots()).isZero();
+    }
+
+    @Test
+    @DisplayName("a write still unfinished the close grace after the client left is given up: the frame counts as unanswered and the session ends")
+    void answerInFlightIsGivenUpAfterTheGrace() {
+        List<SessionStats> closings = new ArrayList<>();
+        StreamEngine engine = engineHearingClosings(closings);
+        RecordingChannel channel = new RecordingChannel().holdSends();
+        StreamSession session = engine.open("other", channel, "x");
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+        session.onTransportClosed(1006);
+
+        engine.sweep();
+        assertThat(closings).as("within the grace").isEmpty();
+        clock.advance(java.time.Duration.ofSeconds(2));
+        engine.sweep();
+
+        assertThat(closings).hasSize(1);
+        assertThat(closings.get(0).unanswered()).isEqualTo(1);
+        assertThat(engine.activeSessions()).isZero();
+        assertThat(channel.completeOldest(true)).as("the transport calls back after all").isTrue();
+        assertThat(session.stats().processed()).as("counted once, as given up").isZero();
+        assertThat(closings).hasSize(1);
+        assertThat(channel.closes()).as("nothing to close: the connection is gone").isZero();
+    }
+
     @Test
     @DisplayName("a client that stops reading is closed as a slow consumer instead of buffering without bound")
     void slowConsumerIsClosed() {

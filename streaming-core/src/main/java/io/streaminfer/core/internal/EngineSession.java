@@ -213,9 +213,12 @@ public final class EngineSession implements StreamSession {
                 lose(waiting, UnansweredReason.CLOSED);
             }
         }
-        outbox.transportClosed();
+        // the session ends once the answer being written (if any) is known delivered or lost, so
+        // its closing summary accounts for every frame (a client that closes right after reading
+        // its last answer can beat the transport's completion callback)
+        boolean sending = outbox.transportClosed(services.clock().nanoTime(), first ? this::ended : null);
         afterLock();
-        if (first) {
+        if (first && !sending) {
             ended();
         }
     }
@@ -252,7 +255,9 @@ public final class EngineSession implements StreamSession {
 
     /**
      * Cuts the connection when our close has waited behind a send that does not finish (the
-     * client stopped reading) for longer than the close grace.
+     * client stopped reading) for longer than the close grace; gives up, after the same grace, on
+     * a send that was in flight when the connection went away and never completed (its frame
+     * counts as unanswered and the session ends).
      *
      * @param now the clock's time
      * @return whether the connection was cut now

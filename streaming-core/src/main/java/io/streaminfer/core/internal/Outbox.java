@@ -72,6 +72,9 @@ final class Outbox {
     private int closeCode;
     private String closeReason;
     private long closeRequestedNanos;
+    /** Run once the send that was in flight when the connection went away has completed or been given up. */
+    private Runnable onSettled;
+    private long settleRequestedNanos;
 
     /**
      * @param sessionId  for logs
@@ -144,6 +147,25 @@ final class Outbox {
      */
     void abort(int code, String text, UnansweredReason reason) {
         List<Entry> discarded;
+        Runnable settled;
+        synchronized (this) {
+            settled = onSettled;
+            onSettled = null;
+            if (closeIssued && settled != null) {
+                // the connection went away with a send in flight that never finished: give up on it
+                discarded = inFlight == null ? List.of() : List.of(inFlight);
+                inFlight = null;
+            } else if (closeIssued) {
+                return;
+            } else {
+                discarded = null;
+            }
+        }
+        if (discarded != null) {
+            discarded.forEach(e -> e.answer.lost(reason));
+            settled.run();
+            return;
+        }
         synchronized (this) {
             if (closeIssued) {
                 return;
@@ -168,25 +190,42 @@ final class Outbox {
     }
 
     /**
-     * The connection is gone: what waits is discarded and nothing more is sent.
+     * The connection is gone: what waits is discarded and nothing more is sent. A send already in
+     * the transport's hands is left to complete: the client may well have read it before it left
+     * (it closed right after its last answer), and its callback says so.
+     *
+     * @param nowNanos when, so a send that never completes can be given up later
+     * @param settled  run once nothing of the session is left in the transport's hands: at once
+     *                 by the caller when this returns {@literal false}, else by the outbox when the
+     *                 send in flight completes or is given up ({@link #abort}); may be {@literal null}
+     * @return whether a send was in flight
      */
-    void transportClosed() {
+    boolean transportClosed(long nowNanos, Runnable settled) {
         List<Entry> discarded;
+        boolean sending;
         synchronized (this) {
             closeRequested = true;
             closed = true;
             closeIssued = true;
             discarded = new ArrayList<>(queue);
             queue.clear();
+            sending = inFlight != null;
+            if (sending && settled != null && onSettled == null) {
+                onSettled = settled;
+                settleRequestedNanos = nowNanos;
+            }
         }
         discarded.forEach(e -> e.answer.lost(UnansweredReason.CLOSED));
+        return sending;
     }
 
     /**
-     * @return whether a close has waited behind an unfinished send for longer than {@code grace}
+     * @return whether a close has waited behind an unfinished send for longer than {@code grace},
+     *         or the connection went away and the send in flight then has not completed within it
      */
     synchronized boolean closeStalled(long nowNanos, long graceNanos) {
-        return closeRequested && !closeIssued && nowNanos - closeRequestedNanos >= graceNanos;
+        return closeRequested && !closeIssued && nowNanos - closeRequestedNanos >= graceNanos
+                || onSettled != null && nowNanos - settleRequestedNanos >= graceNanos;
     }
 
     /** Sends what waits, one message at a time, then the close if one was asked for. Call without holding a lock. */
@@ -244,19 +283,25 @@ final class Outbox {
 
     private void completed(Entry entry, Throwable failure) {
         boolean inline;
+        Runnable settled;
         synchronized (this) {
             if (inFlight != entry) {
-                return; // completed twice: a broken transport; count it once
+                return; // completed twice (a broken transport), or given up on: count it once
             }
             inFlight = null;
             inFlightDone = true;
             inline = inSend;
+            settled = onSettled;
+            onSettled = null;
         }
         if (failure == null) {
             entry.answer.delivered();
         } else {
             LOG.log(Level.DEBUG, () -> "session " + sessionId + ": a message could not be written: " + failure);
             entry.answer.lost(UnansweredReason.SEND_FAILED);
+        }
+        if (settled != null) {
+            settled.run();
         }
         if (!inline) {
             flush();
