@@ -1,6 +1,7 @@
 package io.streaminfer.sources;
 
 import io.streaminfer.core.Clock;
+import io.streaminfer.core.FrameRejectedException;
 import io.streaminfer.core.OutboundChannel;
 import io.streaminfer.core.ServerMessage;
 import io.streaminfer.core.StreamEngine;
@@ -19,6 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * applies unchanged (the newest frame wins; the reading thread never waits for a pipeline). When
  * the connection ends or fails, the session is closed and the thread waits with exponential
  * backoff before the next attempt. The session's answers become the feed its watchers see.
+ *
+ * <p>A frame the engine would refuse (not a JPEG, broken, too large) is checked with the engine's
+ * own validator before it is handed over and skipped, counted as {@code invalid}: a client that
+ * sends one is a broken client and is closed, but one corrupt frame from a camera is a glitch
+ * (a torn MJPEG part, a bad file in a folder) and must not cost a reconnect. Only when
+ * {@code STREAM_MAX_CONSECUTIVE_FAILURES} frames in a row are refused is the connection cut and
+ * retried with backoff, with the validator's reason in {@code last_error}.
  */
 final class Source {
 
@@ -44,6 +52,7 @@ final class Source {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong invalid = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
 
@@ -90,7 +99,7 @@ final class Source {
     SourceStatus status() {
         return new SourceStatus(definition.id(), definition.redactedUrl(), definition.pipelineId(), definition.fps(),
                 definition.kind(), state, since, framesIn.get(), skipped.get(), processed.get(), dropped.get(),
-                failed.get(), connections.get(), reconnects.get(), state == SourceStatus.State.BACKOFF ? backoffMillis : 0, lastError, lastErrorAt, feed.watchers(), feed.lost());
+                failed.get(), invalid.get(), connections.get(), reconnects.get(), state == SourceStatus.State.BACKOFF ? backoffMillis : 0, lastError, lastErrorAt, feed.watchers(), feed.lost());
     }
 
     /**
@@ -206,6 +215,7 @@ final class Source {
                 return false;
             }
             Pacer pacer = new Pacer(definition, clock);
+            int invalidInRow = 0;
             byte[] frame;
             while (!stopping && !channel.closed && (frame = opened.next()) != null) {
                 lastProgressNanos = clock.nanoTime();
@@ -217,6 +227,19 @@ final class Source {
                 }
                 if (!pacer.admit(this::pauseNanos)) {
                     skipped.incrementAndGet();
+                    continue;
+                }
+                try {
+                    engine.validator().validate(frame);
+                    invalidInRow = 0;
+                } catch (FrameRejectedException e) {
+                    invalid.incrementAndGet();
+                    String why = "a frame was refused: " + e.getMessage();
+                    fail(why);
+                    if (++invalidInRow >= engine.config().maxConsecutiveFailures()) {
+                        cutReason = invalidInRow + " frames in a row were refused, the last: " + e.getMessage();
+                        break;
+                    }
                     continue;
                 }
                 latestFrame = frame;

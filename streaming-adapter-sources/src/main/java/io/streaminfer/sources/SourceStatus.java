@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param processed   frames the pipeline ran on
  * @param dropped     frames dropped by backpressure (the pipeline was busy: the newest frame won)
  * @param failed      frames the pipeline failed on
+ * @param invalid     frames skipped because the engine would refuse them (not a JPEG, broken, too
+ *                    large); never sent to the pipeline
  * @param connections connections that brought at least one frame
  * @param reconnects  attempts after the first one
  * @param backoffMillis the wait before the next attempt while in {@link State#BACKOFF}, else 0; it
@@ -30,7 +32,7 @@ import java.util.Locale;
  */
 public record SourceStatus(String id, String url, String pipelineId, double fps, SourceDefinition.Kind kind, State state,
                            Instant since, long framesIn, long skipped, long processed, long dropped, long failed,
-                           long connections, long reconnects, long backoffMillis, String lastError, Instant lastErrorAt, int watchers,
+                           long invalid, long connections, long reconnects, long backoffMillis, String lastError, Instant lastErrorAt, int watchers,
                            long lostByWatchers) {
 
     /** Where a source is in its life. */

@@ -15,7 +15,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * Each source's meters, registered when it is added and removed with it:
- * {@code stream_source_frames_{in,skipped,processed,dropped,failed}_total},
+ * {@code stream_source_frames_{in,skipped,processed,dropped,failed,invalid}_total},
  * {@code stream_source_reconnects_total}, {@code stream_source_connected} and
  * {@code stream_source_watchers}, tagged by {@code source} and {@code pipeline}.
  */
@@ -45,6 +45,8 @@ final class SourceMeters implements SourceManager.Listener {
                 SourceStatus::dropped));
         registered.add(counter("stream.source.frames.failed", "Frames of a source the pipeline failed on", tags, id,
                 SourceStatus::failed));
+        registered.add(counter("stream.source.frames.invalid",
+                "Frames of a source skipped because they are not a valid JPEG or too large", tags, id, SourceStatus::invalid));
         registered.add(counter("stream.source.reconnects", "Connection attempts to a source after the first", tags, id,
                 SourceStatus::reconnects));
         registered.add(Gauge.builder("stream.source.connected", sources,

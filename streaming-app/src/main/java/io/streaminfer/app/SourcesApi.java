@@ -219,6 +219,7 @@ final class SourcesApi {
         json.put("processed", status.processed());
         json.put("dropped", status.dropped());
         json.put("failed", status.failed());
+        json.put("invalid", status.invalid());
         json.put("connections", status.connections());
         json.put("reconnects", status.reconnects());
         json.put("backoff_ms", status.backoffMillis());

@@ -223,6 +223,43 @@ class SourcesIntegrationTest {
         }
     }
 
+    @Test
+    @DisplayName("a corrupt frame from a camera is skipped and counted, not a reconnect; a camera that sends nothing usable is retried with the reason")
+    void corruptFramesAreSkipped(@TempDir Path dir) throws Exception {
+        List<byte[]> good = squareCrossing(160); // coffee.jpg and the square at 40, 200, 360, 520
+        byte[] truncated = java.util.Arrays.copyOf(good.get(1), good.get(1).length / 2); // a torn frame: no EOI
+        byte[] garbage = "not a picture at all".getBytes(StandardCharsets.US_ASCII);
+        Path glitchy = folderOf(dir.resolve("glitchy"), List.of(good.get(0), garbage, good.get(1), truncated, good.get(2)));
+        Path broken = folderOf(dir.resolve("broken"), List.of(garbage, truncated));
+        Path sources = Files.writeString(dir.resolve("sources.json"), "["
+                + "{\"id\": \"glitchy\", \"url\": \"" + glitchy + "\", \"pipeline_id\": \"stats\", \"fps\": 20},"
+                + "{\"id\": \"broken\", \"url\": \"" + broken + "\", \"pipeline_id\": \"stats\", \"fps\": 20}]");
+        try (StreamingServer server = start(dir, null, Map.of("STREAM_SOURCES", sources.toString()));
+             SourceWatcher watcher = SourceWatcher.connect(server, "/ws/sources/glitchy")) {
+            await().atMost(RESULTS).until(() -> status(server, "glitchy").get("invalid").asLong() >= 6); // three rounds
+            JsonNode glitchyStatus = status(server, "glitchy");
+            assertThat(glitchyStatus.get("state").asText()).isEqualTo("connected");
+            assertThat(glitchyStatus.get("connections").asLong()).as("one connection all along").isEqualTo(1);
+            assertThat(glitchyStatus.get("reconnects").asLong()).isZero();
+            assertThat(glitchyStatus.get("failed").asLong()).as("never sent to the pipeline").isZero();
+            assertThat(glitchyStatus.get("last_error").asText()).startsWith("a frame was refused: ");
+            await().atMost(RESULTS).until(() -> watcher.resultIndexes().size() >= 6);
+            assertThat(watcher.messages()).as("only the good frames reach the pipeline and the watchers")
+                    .allMatch(m -> m.json().get("result").path("image_stats").has("mean_luma"));
+
+            await().atMost(RESULTS).until(() -> status(server, "broken").get("reconnects").asLong() >= 1);
+            JsonNode brokenStatus = status(server, "broken");
+            assertThat(brokenStatus.get("processed").asLong()).isZero();
+            assertThat(brokenStatus.get("invalid").asLong()).isGreaterThanOrEqualTo(5);
+            assertThat(brokenStatus.get("last_error").asText())
+                    .as("STREAM_MAX_CONSECUTIVE_FAILURES frames in a row, then a reconnect")
+                    .startsWith("5 frames in a row were refused, the last: ").doesNotContain(dir.toString());
+            PrometheusText metrics = new PrometheusText(get(server, "/metrics").body());
+            assertThat(metrics.value("stream_source_frames_invalid_total{pipeline=\"stats\",source=\"glitchy\"}"))
+                    .isGreaterThanOrEqualTo(6);
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.EnumSource(ServerSettings.Transport.class)
     @DisplayName("every WebSocket server of the standalone app serves the watchers")
