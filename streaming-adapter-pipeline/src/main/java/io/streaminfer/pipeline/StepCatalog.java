@@ -177,13 +177,15 @@ final class StepCatalog {
                 ParamSpec.number("match_iou", 0.0, 1.0, 0.3),
                 ParamSpec.number("max_lost_s", 0.1, 600.0, 1.0),
                 ParamSpec.integer("min_hits", 1, 100, 3),
+                ParamSpec.number("fps", 0.0, 240.0, 0.0),
                 ParamSpec.texts("labels"));
         return StepType.scoped("track", params, p -> {
             TrackerSettings settings = TrackerSettings.builder()
                     .highScore(p.number("high_score")).lowScore(p.number("low_score")).matchIou(p.number("match_iou"))
                     .maxLostSeconds(p.number("max_lost_s")).minHits((int) p.integer("min_hits"))
                     .labels(java.util.Set.copyOf(p.list("labels"))).build();
-            return scope -> new TrackStep(settings, scope.telemetry(), scope.pipelineId());
+            double fps = p.number("fps");
+            return scope -> new TrackStep(settings, fps, scope.telemetry(), scope.pipelineId());
         });
     }
 

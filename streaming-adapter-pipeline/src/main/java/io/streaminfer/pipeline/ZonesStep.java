@@ -56,9 +56,11 @@ final class ZonesStep implements Step {
                 tracked.add(new TrackedBox(id, new Box(d.x(), d.y(), d.w(), d.h(), d.label(), (float) d.score())));
             }
         }
-        int[] removed = context.session().get(TrackStep.REMOVED) instanceof TrackStep.Removed r && r.frameIndex() == frame.index()
-                ? r.ids() : new int[0];
-        List<ZoneEvent> found = judge.judge(tracked, removed, frame.info().width(), frame.info().height(), frame.receivedNanos());
+        TrackStep.Removed tracking = context.session().get(TrackStep.REMOVED) instanceof TrackStep.Removed r
+                && r.frameIndex() == frame.index() ? r : null;
+        int[] removed = tracking == null ? new int[0] : tracking.ids();
+        long timeNanos = tracking == null ? frame.receivedNanos() : tracking.timeNanos(); // the tracker's clock
+        List<ZoneEvent> found = judge.judge(tracked, removed, frame.info().width(), frame.info().height(), timeNanos);
         List<Object> events = new ArrayList<>(found.size());
         for (ZoneEvent event : found) {
             Map<String, Object> e = new LinkedHashMap<>();
