@@ -554,6 +554,25 @@ class StreamEngineTest {
     }
 
     @Test
+    @DisplayName("a shutdown that cannot wait gives up a write still unfinished after its client left, without waiting for the close grace")
+    void shutdownGivesUpTheAnswerInFlight() {
+        List<SessionStats> closings = new ArrayList<>();
+        StreamEngine engine = engineHearingClosings(closings);
+        RecordingChannel channel = new RecordingChannel().holdSends();
+        StreamSession session = engine.open("other", channel, "x");
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+        session.onTransportClosed(1006);
+
+        engine.shutdown(java.time.Duration.ZERO);
+
+        assertThat(closings).hasSize(1);
+        assertThat(closings.get(0).unanswered()).isEqualTo(1);
+        assertThat(engine.activeSessions()).isZero();
+        assertThat(engine.takenSlots()).isZero();
+    }
+
+    @Test
     @DisplayName("a client that stops reading is closed as a slow consumer instead of buffering without bound")
     void slowConsumerIsClosed() {
         RecordingChannel channel = new RecordingChannel().holdSends();

@@ -292,16 +292,20 @@ public final class EngineSession implements StreamSession {
 
     /** Closes the connection now with 1001, without waiting for the frame in the pipeline. */
     public void forceClose() {
+        boolean forced;
         synchronized (lock) {
-            if (!lifecycle.forceClose(1001, "server shutting down")) {
-                return;
-            }
-            lostReason = UnansweredReason.SHUTDOWN;
-            for (Frame waiting : queue.drain()) {
-                lose(waiting, UnansweredReason.SHUTDOWN);
+            forced = lifecycle.forceClose(1001, "server shutting down");
+            if (forced) {
+                lostReason = UnansweredReason.SHUTDOWN;
+                for (Frame waiting : queue.drain()) {
+                    lose(waiting, UnansweredReason.SHUTDOWN);
+                }
             }
         }
-        afterLock();
+        if (forced) {
+            afterLock();
+        }
+        // when already closed, the client may have left with an answer still being written: that is given up now
         outbox.abort(1001, "server shutting down", UnansweredReason.SHUTDOWN);
     }
 

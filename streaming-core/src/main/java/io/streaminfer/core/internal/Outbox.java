@@ -151,42 +151,35 @@ final class Outbox {
         synchronized (this) {
             settled = onSettled;
             onSettled = null;
-            if (closeIssued && settled != null) {
+            if (settled != null) {
                 // the connection went away with a send in flight that never finished: give up on it
                 discarded = inFlight == null ? List.of() : List.of(inFlight);
                 inFlight = null;
             } else if (closeIssued) {
                 return;
             } else {
-                discarded = null;
-            }
-        }
-        if (discarded != null) {
-            discarded.forEach(e -> e.answer.lost(reason));
-            settled.run();
-            return;
-        }
-        synchronized (this) {
-            if (closeIssued) {
-                return;
-            }
-            if (!closeRequested) {
-                closeRequested = true;
-                closeCode = code;
-                closeReason = text;
-            }
-            closeIssued = true;
-            closed = true;
-            discarded = new ArrayList<>(queue);
-            queue.clear();
-            if (inFlight != null) {
-                // the connection is cut under it: count it now, ignore whatever its callback says later
-                discarded.add(0, inFlight);
-                inFlight = null;
+                if (!closeRequested) {
+                    closeRequested = true;
+                    closeCode = code;
+                    closeReason = text;
+                }
+                closeIssued = true;
+                closed = true;
+                discarded = new ArrayList<>(queue);
+                queue.clear();
+                if (inFlight != null) {
+                    // the connection is cut under it: count it now, ignore whatever its callback says later
+                    discarded.add(0, inFlight);
+                    inFlight = null;
+                }
             }
         }
         discarded.forEach(e -> e.answer.lost(reason));
-        closeChannel();
+        if (settled != null) {
+            settled.run();
+        } else {
+            closeChannel();
+        }
     }
 
     /**
