@@ -8,17 +8,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,22 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TrackClockTest {
 
     private static final long MILLI = 1_000_000L;
-
-    /** coffee.jpg with a 60-pixel square of seeded noise at x, y = 200. */
-    private static byte[] squareAt(BufferedImage background, int x) throws IOException {
-        BufferedImage frame = new BufferedImage(background.getWidth(), background.getHeight(), BufferedImage.TYPE_INT_RGB);
-        frame.createGraphics().drawImage(background, 0, 0, null);
-        Random texture = new Random(7);
-        for (int dy = 0; dy < 60; dy++) {
-            for (int dx = 0; dx < 60; dx++) {
-                int grey = texture.nextBoolean() ? 0x10 : 0xF0;
-                frame.setRGB(x + dx, 200 + dy, grey << 16 | grey << 8 | grey);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(frame, "jpg", out);
-        return out.toByteArray();
-    }
 
     private static FrameProcessor open(Path dir, String track, String zones) throws Exception {
         Path file = Files.writeString(dir.resolve("pipelines.json"), """
@@ -69,12 +48,11 @@ class TrackClockTest {
     }
 
     /** The background, then the square from x = 40 moving right 16 pixels a frame. */
-    private static List<byte[]> movingSquare(int frames) throws IOException {
-        BufferedImage background = TestFrames.coffee();
+    private static List<byte[]> movingSquare(int frames) {
         List<byte[]> jpegs = new ArrayList<>();
         jpegs.add(SampleFrames.coffee());
         for (int i = 0; i < frames; i++) {
-            jpegs.add(squareAt(background, 40 + 16 * i));
+            jpegs.add(SampleFrames.coffeeWithSquareAt(40 + 16 * i));
         }
         return jpegs;
     }
@@ -124,11 +102,10 @@ class TrackClockTest {
     @DisplayName("zones time dwell_s on the tracker's clock: a square standing in a zone for 11 frames at fps 10 loiters, though they all arrived in one millisecond")
     @SuppressWarnings("unchecked")
     void loiterOnTheFpsClock(@TempDir Path dir) throws Exception {
-        BufferedImage background = TestFrames.coffee();
         List<byte[]> jpegs = new ArrayList<>();
         jpegs.add(SampleFrames.coffee());
         for (int i = 0; i < 14; i++) {
-            jpegs.add(squareAt(background, 300 + (i % 2) * 4)); // jiggling in place: motion keeps seeing it
+            jpegs.add(SampleFrames.coffeeWithSquareAt(300 + (i % 2) * 4)); // jiggling in place: motion keeps seeing it
         }
         long[] sameMillisecond = new long[jpegs.size()];
         String zones = "{\"step\": \"zones\", \"zones\": [{\"name\": \"desk\", \"dwell_s\": 1.0, \"polygon\": [[0.4, 0], [0.7, 0], [0.7, 1], [0.4, 1]]}]}";

@@ -1,5 +1,6 @@
 package io.streaminfer.sources;
 
+import io.streaminfer.core.NewestResultWatcher;
 import io.streaminfer.core.SourceFeeds.Subscription;
 import io.streaminfer.core.SourceFeeds.WatcherChannel;
 
@@ -16,13 +17,13 @@ final class ResultFeed {
 
     private static final int GOING_AWAY = 1001;
 
-    private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<NewestResultWatcher> watchers = new CopyOnWriteArrayList<>();
     private final AtomicLong lost = new AtomicLong();
     private volatile boolean closed;
     /** The current session's first result: it carries what a late watcher needs to draw (zones' geometry). */
     private volatile Message first;
 
-    /** A result as it goes out: its JSON and, for watchers that asked, its frame. */
+    /** A result kept for late watchers: its JSON and, for watchers that asked, its frame. */
     record Message(String json, byte[] jpeg) {
     }
 
@@ -34,12 +35,11 @@ final class ResultFeed {
      * @param firstOfSession whether it is the first result of the source's current session
      */
     void publish(String json, byte[] jpeg, boolean firstOfSession) {
-        Message message = new Message(json, jpeg);
         if (firstOfSession) {
-            first = message;
+            first = new Message(json, jpeg);
         }
-        for (Watcher watcher : watchers) {
-            watcher.offer(message);
+        for (NewestResultWatcher watcher : watchers) {
+            watcher.offer(json, jpeg);
         }
     }
 
@@ -54,7 +54,7 @@ final class ResultFeed {
      * @return its subscription
      */
     Subscription subscribe(boolean frames, WatcherChannel channel) {
-        Watcher watcher = new Watcher(frames, channel);
+        NewestResultWatcher watcher = new NewestResultWatcher(frames, channel, lost::incrementAndGet);
         watchers.add(watcher);
         if (closed) { // the source was removed while this watcher connected
             watchers.remove(watcher);
@@ -63,7 +63,7 @@ final class ResultFeed {
         }
         Message opening = first;
         if (opening != null) {
-            watcher.offer(opening);
+            watcher.offer(opening.json(), opening.jpeg());
         }
         return () -> {
             watchers.remove(watcher);
@@ -79,7 +79,7 @@ final class ResultFeed {
      */
     void closeAll(int code, String reason) {
         closed = true;
-        for (Watcher watcher : watchers) {
+        for (NewestResultWatcher watcher : watchers) {
             watchers.remove(watcher);
             try {
                 watcher.close(code, reason);
@@ -97,71 +97,5 @@ final class ResultFeed {
     /** @return results that watchers lost because they were still busy with an earlier one */
     long lost() {
         return lost.get();
-    }
-
-    /** One watcher: at most one message in flight, and the newest one waiting behind it. */
-    private final class Watcher {
-        private final boolean frames;
-        private final WatcherChannel channel;
-        private final Object lock = new Object();
-        private boolean busy;
-        private boolean closed;
-        private Message waiting;
-
-        Watcher(boolean frames, WatcherChannel channel) {
-            this.frames = frames;
-            this.channel = channel;
-        }
-
-        void offer(Message message) {
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                if (busy) {
-                    if (waiting != null) {
-                        lost.incrementAndGet();
-                    }
-                    waiting = message; // the newest wins
-                    return;
-                }
-                busy = true;
-            }
-            send(message);
-        }
-
-        private void send(Message message) {
-            if (frames && message.jpeg() != null) {
-                channel.sendBinary(message.jpeg(), () -> channel.sendText(message.json(), this::sent));
-            } else {
-                channel.sendText(message.json(), this::sent);
-            }
-        }
-
-        private void sent() {
-            Message next;
-            synchronized (lock) {
-                next = waiting;
-                waiting = null;
-                if (next == null || closed) {
-                    busy = false;
-                    return;
-                }
-            }
-            send(next);
-        }
-
-        /** The connection ended: send nothing more, not even what was waiting. */
-        void cancel() {
-            synchronized (lock) {
-                closed = true;
-                waiting = null;
-            }
-        }
-
-        void close(int code, String reason) {
-            cancel();
-            channel.close(code, reason);
-        }
     }
 }

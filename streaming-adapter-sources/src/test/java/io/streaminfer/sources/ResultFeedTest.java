@@ -58,6 +58,42 @@ class ResultFeedTest {
     }
 
     @Test
+    @DisplayName("a watcher that asked for frames has one message in its channel at a time, each frame right before its result; the newest result waits as a pair")
+    void framesGoOutInPairs() {
+        ResultFeed feed = new ResultFeed();
+        HeldChannel channel = new HeldChannel();
+        feed.subscribe(true, channel);
+        feed.publish("r1", new byte[1], true);
+        feed.publish("r2", new byte[2], false);
+        feed.publish("r3", null, false);
+        feed.publish("r4", new byte[4], false);
+        assertThat(channel.sent).containsExactly("jpeg:1");
+        channel.completeOne();
+        assertThat(channel.sent).containsExactly("jpeg:1", "r1");
+        channel.completeOne();
+        channel.completeOne();
+        channel.completeOne();
+        assertThat(channel.sent).containsExactly("jpeg:1", "r1", "jpeg:4", "r4");
+        assertThat(channel.pending).isEmpty();
+        assertThat(feed.lost()).isEqualTo(2);
+    }
+
+    @Test
+    @DisplayName("a watcher cancelled while a result waits gets nothing more once its send in flight completes")
+    void cancelledWhileBusy() {
+        ResultFeed feed = new ResultFeed();
+        HeldChannel channel = new HeldChannel();
+        SourceFeeds.Subscription subscription = feed.subscribe(false, channel);
+        feed.publish("r1", null, true);
+        feed.publish("r2", null, false);
+        subscription.cancel();
+        channel.completeOne();
+        feed.publish("r3", null, false);
+        assertThat(channel.sent).containsExactly("r1");
+        assertThat(channel.pending).isEmpty();
+    }
+
+    @Test
     @DisplayName("one watcher's unfinished send never holds back another watcher")
     void watchersAreIndependent() {
         ResultFeed feed = new ResultFeed();

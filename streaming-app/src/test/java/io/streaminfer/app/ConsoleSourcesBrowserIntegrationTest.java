@@ -39,13 +39,11 @@ class ConsoleSourcesBrowserIntegrationTest {
         HeadlessChromium.assumeInstalled();
         Path dir = Files.createDirectories(Path.of("target", "console-sources").toAbsolutePath());
         Path folder = Files.createDirectories(dir.resolve("frames"));
-        java.awt.image.BufferedImage background = javax.imageio.ImageIO.read(
-                new java.io.ByteArrayInputStream(io.streaminfer.tck.SampleFrames.coffee()));
         Files.write(folder.resolve("frame-000.jpg"), io.streaminfer.tck.SampleFrames.coffee());
         List<Integer> positions = ZonesIntegrationTest.leftToRight();
         for (int i = 0; i < positions.size(); i++) {
             Files.write(folder.resolve(String.format("frame-%03d.jpg", i + 1)),
-                    ZonesIntegrationTest.frameWithSquareAt(background, positions.get(i)));
+                    io.streaminfer.tck.SampleFrames.coffeeWithSquareAt(positions.get(i)));
         }
         Path pipelines = Files.writeString(dir.resolve("pipelines.json"), ZonesIntegrationTest.PIPELINES);
         Path sources = Files.writeString(dir.resolve("sources.json"),

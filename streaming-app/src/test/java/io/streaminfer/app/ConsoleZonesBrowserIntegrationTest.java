@@ -9,9 +9,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,10 +41,9 @@ class ConsoleZonesBrowserIntegrationTest {
                 .replace("\"learning_rate\": 1.0", "\"learning_rate\": 0.2").replace("\"min_hits\": 2", "\"min_hits\": 1"));
         server = TestServers.start(Map.of("STREAM_PIPELINES", pipelines.toString()));
         Path camera = dir.resolve("moving-square.mjpeg");
-        BufferedImage background = ImageIO.read(new ByteArrayInputStream(io.streaminfer.tck.SampleFrames.coffee()));
         try (OutputStream out = Files.newOutputStream(camera)) {
             for (int x : ZonesIntegrationTest.leftToRight()) {
-                out.write(ZonesIntegrationTest.frameWithSquareAt(background, x));
+                out.write(io.streaminfer.tck.SampleFrames.coffeeWithSquareAt(x));
             }
         }
         browser = HeadlessChromium.start(camera);

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -70,11 +69,10 @@ class SourcesIntegrationTest {
 
     /** coffee.jpg, then the textured square moving right by {@code step} pixels a frame. */
     private static List<byte[]> squareCrossing(int step) throws IOException {
-        BufferedImage background = ImageIO.read(new ByteArrayInputStream(SampleFrames.coffee()));
         List<byte[]> frames = new ArrayList<>();
         frames.add(SampleFrames.coffee());
         for (int x = 40; x <= 520; x += step) {
-            frames.add(ZonesIntegrationTest.frameWithSquareAt(background, x));
+            frames.add(SampleFrames.coffeeWithSquareAt(x));
         }
         return frames;
     }

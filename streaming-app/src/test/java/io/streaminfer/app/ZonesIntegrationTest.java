@@ -8,20 +8,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.net.URI;
-import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,22 +36,6 @@ class ZonesIntegrationTest {
                 "lines": [{"name": "gate", "from": [0.5, 0], "to": [0.5, 1]}]}]}}
             """;
 
-    /** coffee.jpg with a 60-pixel square of seeded noise at x (its texture moves with it). */
-    static byte[] frameWithSquareAt(BufferedImage background, int x) throws IOException {
-        BufferedImage frame = new BufferedImage(background.getWidth(), background.getHeight(), BufferedImage.TYPE_INT_RGB);
-        frame.createGraphics().drawImage(background, 0, 0, null);
-        Random texture = new Random(7);
-        for (int dy = 0; dy < 60; dy++) {
-            for (int dx = 0; dx < 60; dx++) {
-                int grey = texture.nextBoolean() ? 0x10 : 0xF0;
-                frame.setRGB(x + dx, 200 + dy, grey << 16 | grey << 8 | grey);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(frame, "jpg", out);
-        return out.toByteArray();
-    }
-
     /**
      * How often the client sends a frame. The tracker predicts motion over the frames' arrival
      * times, so the square must move with time as it would in front of a camera: the same
@@ -74,11 +52,10 @@ class ZonesIntegrationTest {
      * square at each x in turn, one frame every {@link #FRAME_PERIOD_NANOS}.
      */
     static List<JsonNode> stream(StreamingServer server, List<Integer> positions) throws Exception {
-        BufferedImage background = ImageIO.read(new ByteArrayInputStream(SampleFrames.coffee())); // 600 x 400
         List<byte[]> frames = new ArrayList<>();
         frames.add(SampleFrames.coffee()); // the background
         for (int x : positions) {
-            frames.add(frameWithSquareAt(background, x));
+            frames.add(SampleFrames.coffeeWithSquareAt(x));
         }
         List<JsonNode> results = new ArrayList<>();
         try (StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + server.port()));

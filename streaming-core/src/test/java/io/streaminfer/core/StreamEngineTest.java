@@ -507,17 +507,23 @@ class StreamEngineTest {
                 }).build();
     }
 
+    /** A session whose only frame's result is in the transport's hands (its write unfinished) when the client leaves. */
+    private StreamSession leftWithAnswerInFlight(StreamEngine engine, RecordingChannel channel, int closeCode) {
+        StreamSession session = engine.open("other", channel, "x");
+        session.onBinaryMessage(JPEG);
+        executor.runAll();
+        session.onTransportClosed(closeCode);
+        return session;
+    }
+
     @Test
     @DisplayName("a client that leaves while its last answer is being written: the session ends when the write completes, and its totals count that answer")
     void closingSummaryWaitsForTheAnswerInFlight() {
         List<SessionStats> closings = new ArrayList<>();
         StreamEngine engine = engineHearingClosings(closings);
         RecordingChannel channel = new RecordingChannel().holdSends();
-        StreamSession session = engine.open("other", channel, "x");
-        session.onBinaryMessage(JPEG);
-        executor.runAll(); // the result is in the transport's hands
 
-        session.onTransportClosed(1000); // the client read it and closed before the write's callback came
+        leftWithAnswerInFlight(engine, channel, 1000); // the client read it and closed before the write's callback came
 
         assertThat(closings).as("not ended while the write is unfinished").isEmpty();
         assertThat(channel.completeOldest(true)).isTrue();
@@ -534,10 +540,7 @@ class StreamEngineTest {
         List<SessionStats> closings = new ArrayList<>();
         StreamEngine engine = engineHearingClosings(closings);
         RecordingChannel channel = new RecordingChannel().holdSends();
-        StreamSession session = engine.open("other", channel, "x");
-        session.onBinaryMessage(JPEG);
-        executor.runAll();
-        session.onTransportClosed(1006);
+        StreamSession session = leftWithAnswerInFlight(engine, channel, 1006);
 
         engine.sweep();
         assertThat(closings).as("within the grace").isEmpty();
@@ -558,11 +561,7 @@ class StreamEngineTest {
     void shutdownGivesUpTheAnswerInFlight() {
         List<SessionStats> closings = new ArrayList<>();
         StreamEngine engine = engineHearingClosings(closings);
-        RecordingChannel channel = new RecordingChannel().holdSends();
-        StreamSession session = engine.open("other", channel, "x");
-        session.onBinaryMessage(JPEG);
-        executor.runAll();
-        session.onTransportClosed(1006);
+        leftWithAnswerInFlight(engine, new RecordingChannel().holdSends(), 1006);
 
         engine.shutdown(java.time.Duration.ZERO);
 

@@ -1,5 +1,6 @@
 package io.streaminfer.tck;
 
+import io.streaminfer.core.NewestResultWatcher;
 import io.streaminfer.core.SourceFeeds;
 
 import java.util.ArrayList;
@@ -18,12 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * test fixture, used by {@link SourceWatchCompatibilityKit}; the server's own feeds are the sources
  * module's.
  *
- * <p>It keeps the port's contract honestly, with the smallest fan-out that does: {@link #publish}
- * never waits for a transport; each watcher's channel gets one message at a time (a frame, then
- * its result, for watchers that asked for frames), the next only after the previous one's
- * {@code done}; while a watcher is busy only the newest result waits for it, and every result it
- * replaces is counted as {@link #lost}. It also checks the transport's side: every {@code done}
- * runs exactly once (a second run is recorded in {@link #contractViolations()}). Thread-safe.
+ * <p>It keeps the port's contract with the core's {@link NewestResultWatcher}, as the server's
+ * feeds do: {@link #publish} never waits for a transport; each watcher's channel gets one message
+ * at a time (a frame, then its result, for watchers that asked for frames), the next only after
+ * the previous one's {@code done}; while a watcher is busy only the newest result waits for it,
+ * and every result it replaces is counted as {@link #lost}. It also checks the transport's side:
+ * every {@code done} runs exactly once (a second run is recorded in {@link #contractViolations()}).
+ * Thread-safe.
  */
 public final class ManualSourceFeeds implements SourceFeeds {
 
@@ -55,9 +57,9 @@ public final class ManualSourceFeeds implements SourceFeeds {
      *             {@literal null} for none
      */
     public void publish(String id, String json, byte[] jpeg) {
-        Message message = new Message(Objects.requireNonNull(json, "json"), jpeg);
-        for (Watcher watcher : source(id).watchers) {
-            watcher.offer(message);
+        Objects.requireNonNull(json, "json");
+        for (NewestResultWatcher watcher : source(id).watchers) {
+            watcher.offer(json, jpeg);
         }
     }
 
@@ -70,7 +72,7 @@ public final class ManualSourceFeeds implements SourceFeeds {
      */
     public void closeWatchers(String id, int code, String reason) {
         Source source = source(id);
-        for (Watcher watcher : source.watchers) {
+        for (NewestResultWatcher watcher : source.watchers) {
             source.watchers.remove(watcher);
             watcher.close(code, reason);
         }
@@ -103,9 +105,12 @@ public final class ManualSourceFeeds implements SourceFeeds {
         if (source == null) {
             return Optional.empty();
         }
-        Watcher watcher = new Watcher(source, frames, channel);
+        NewestResultWatcher watcher = new NewestResultWatcher(frames, new CheckedChannel(channel), source.lost::incrementAndGet);
         source.watchers.add(watcher);
-        return Optional.of(() -> source.watchers.remove(watcher));
+        return Optional.of(() -> {
+            source.watchers.remove(watcher);
+            watcher.cancel();
+        });
     }
 
     @Override
@@ -123,73 +128,31 @@ public final class ManualSourceFeeds implements SourceFeeds {
         return source;
     }
 
-    private record Message(String json, byte[] jpeg) {
-    }
-
     private static final class Source {
-        final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+        final List<NewestResultWatcher> watchers = new CopyOnWriteArrayList<>();
         final AtomicLong lost = new AtomicLong();
     }
 
-    /** One watcher: at most one message in its channel, and the newest result waiting behind it. */
-    private final class Watcher {
-        private final Source source;
-        private final boolean frames;
+    /** The transport's channel, with each {@code done} checked to run exactly once. */
+    private final class CheckedChannel implements WatcherChannel {
         private final WatcherChannel channel;
-        private final Object lock = new Object();
-        private boolean busy;
-        private boolean closed;
-        private Message waiting;
 
-        Watcher(Source source, boolean frames, WatcherChannel channel) {
-            this.source = source;
-            this.frames = frames;
+        CheckedChannel(WatcherChannel channel) {
             this.channel = channel;
         }
 
-        void offer(Message message) {
-            synchronized (lock) {
-                if (closed) {
-                    return;
-                }
-                if (busy) {
-                    if (waiting != null) {
-                        source.lost.incrementAndGet();
-                    }
-                    waiting = message;
-                    return;
-                }
-                busy = true;
-            }
-            send(message);
+        @Override
+        public void sendText(String json, Runnable done) {
+            channel.sendText(json, once("sendText", done));
         }
 
-        private void send(Message message) {
-            if (frames && message.jpeg() != null) {
-                channel.sendBinary(message.jpeg(), once("sendBinary", () -> channel.sendText(message.json(), once("sendText", this::sent))));
-            } else {
-                channel.sendText(message.json(), once("sendText", this::sent));
-            }
+        @Override
+        public void sendBinary(byte[] jpeg, Runnable done) {
+            channel.sendBinary(jpeg, once("sendBinary", done));
         }
 
-        private void sent() {
-            Message next;
-            synchronized (lock) {
-                next = waiting;
-                waiting = null;
-                if (next == null || closed) {
-                    busy = false;
-                    return;
-                }
-            }
-            send(next);
-        }
-
-        void close(int code, String reason) {
-            synchronized (lock) {
-                closed = true;
-                waiting = null;
-            }
+        @Override
+        public void close(int code, String reason) {
             channel.close(code, reason);
         }
 

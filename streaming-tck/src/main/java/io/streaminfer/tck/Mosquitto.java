@@ -2,12 +2,9 @@ package io.streaminfer.tck;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -68,7 +65,7 @@ public final class Mosquitto implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mosquitto-" + starts + ".log").toFile())
                 .start();
-        await().atMost(START).ignoreExceptions().until(this::accepts);
+        await().atMost(START).ignoreExceptions().until(() -> LocalServerProcess.accepts(port));
     }
 
     /** Stops the broker and waits until its port refuses connections. */
@@ -76,12 +73,9 @@ public final class Mosquitto implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        if (!process.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(START.toSeconds(), TimeUnit.SECONDS);
-        }
+        Process running = process;
         process = null;
-        await().atMost(START).until(() -> !accepts());
+        LocalServerProcess.stop(running, port, START);
     }
 
     /** @return {@code tcp://127.0.0.1:<port>} */
@@ -102,15 +96,6 @@ public final class Mosquitto implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-    }
-
-    private boolean accepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static int freePort() throws IOException {

@@ -3,9 +3,6 @@ package io.streaminfer.tck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -215,7 +212,7 @@ public final class RtspServer implements AutoCloseable {
         Matcher line = PORT_LINE.matcher(Files.readString(out));
         line.find();
         port = Integer.parseInt(line.group(1));
-        await("the RTSP server accepting on port " + port).atMost(START).until(this::accepts);
+        await("the RTSP server accepting on port " + port).atMost(START).until(() -> LocalServerProcess.accepts(port));
     }
 
     /** Stops the server (and any child), dropping its clients, and waits until its port refuses connections. */
@@ -223,13 +220,9 @@ public final class RtspServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroy();
-        if (!process.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(START.toSeconds(), TimeUnit.SECONDS);
-        }
+        Process running = process;
         process = null;
-        await().atMost(START).until(() -> !accepts());
+        LocalServerProcess.stop(running, port, START);
     }
 
     /** @return {@code rtsp://127.0.0.1:<port>/clip} */
@@ -259,14 +252,5 @@ public final class RtspServer implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         stop();
-    }
-
-    private boolean accepts() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

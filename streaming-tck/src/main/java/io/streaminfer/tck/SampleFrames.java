@@ -27,6 +27,33 @@ public final class SampleFrames {
         return load("coffee.jpg");
     }
 
+    /**
+     * A moving object for motion and tracking tests: coffee.jpg with a 60-pixel square of seeded
+     * black-and-white noise whose top-left corner is at ({@code x}, 200). The texture is the same
+     * in every frame, so it moves with the square and the difference between two frames is the
+     * square, at both places.
+     *
+     * @param x the square's left edge, 0..540
+     * @return the frame as a JPEG
+     */
+    public static byte[] coffeeWithSquareAt(int x) {
+        try {
+            java.awt.image.BufferedImage background = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(coffee()));
+            Random texture = new Random(7);
+            for (int dy = 0; dy < 60; dy++) {
+                for (int dx = 0; dx < 60; dx++) {
+                    int grey = texture.nextBoolean() ? 0x10 : 0xF0;
+                    background.setRGB(x + dx, 200 + dy, grey << 16 | grey << 8 | grey);
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(background, "jpg", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return 384x191 scanned printed text */
     public static byte[] page() {
         return load("page.jpg");
