@@ -25,11 +25,11 @@ import java.util.Map;
  */
 final class TrackStep implements Step {
 
-    /** The session note that holds {@link Removed}. */
-    static final String REMOVED = "track.removed";
+    /** The session note that holds the last {@link Tracked}. */
+    static final String TRACKED = "track.frame";
 
     /** What a frame did to the tracks: the time it was tracked at and the track ids removed at it. */
-    record Removed(long frameIndex, long timeNanos, int[] ids) {
+    record Tracked(long frameIndex, long timeNanos, int[] removedIds) {
     }
 
     private final ByteTracker tracker;
@@ -63,7 +63,7 @@ final class TrackStep implements Step {
         }
         long timeNanos = framePeriodNanos > 0 ? Math.round((frame.index() - 1) * framePeriodNanos) : frame.receivedNanos();
         int[] ids = tracker.update(boxes, timeNanos);
-        context.session().put(REMOVED, new Removed(frame.index(), timeNanos, tracker.removedIds()));
+        context.session().put(TRACKED, new Tracked(frame.index(), timeNanos, tracker.removedIds()));
         List<Detection> annotated = new ArrayList<>(found.size());
         for (int i = 0; i < found.size(); i++) {
             Detection d = found.get(i);

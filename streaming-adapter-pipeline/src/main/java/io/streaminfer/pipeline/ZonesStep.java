@@ -56,9 +56,9 @@ final class ZonesStep implements Step {
                 tracked.add(new TrackedBox(id, new Box(d.x(), d.y(), d.w(), d.h(), d.label(), (float) d.score())));
             }
         }
-        TrackStep.Removed tracking = context.session().get(TrackStep.REMOVED) instanceof TrackStep.Removed r
+        TrackStep.Tracked tracking = context.session().get(TrackStep.TRACKED) instanceof TrackStep.Tracked r
                 && r.frameIndex() == frame.index() ? r : null;
-        int[] removed = tracking == null ? new int[0] : tracking.ids();
+        int[] removed = tracking == null ? new int[0] : tracking.removedIds();
         long timeNanos = tracking == null ? frame.receivedNanos() : tracking.timeNanos(); // the tracker's clock
         List<ZoneEvent> found = judge.judge(tracked, removed, frame.info().width(), frame.info().height(), timeNanos);
         List<Object> events = new ArrayList<>(found.size());

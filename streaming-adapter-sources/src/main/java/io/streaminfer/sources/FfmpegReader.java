@@ -119,12 +119,7 @@ final class FfmpegReader implements FrameReader {
             return List.of();
         }
         String raw = userInfo.substring(colon + 1);
-        String decoded;
-        try {
-            decoded = java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) { // a '%' not followed by two hex digits: FFmpeg sees it raw too
-            return List.of(raw);
-        }
+        String decoded = SourceDefinition.decodeUserInfo(raw);
         return raw.equals(decoded) ? List.of(raw) : List.of(raw, decoded);
     }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -68,12 +67,7 @@ final class MjpegReader implements FrameReader {
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET();
         if (withCredentials.getRawUserInfo() != null) {
-            String userInfo;
-            try { // '+' is a plus in a URL's userinfo, not a space
-                userInfo = URLDecoder.decode(withCredentials.getRawUserInfo().replace("+", "%2B"), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                userInfo = withCredentials.getRawUserInfo();
-            }
+            String userInfo = SourceDefinition.decodeUserInfo(withCredentials.getRawUserInfo());
             request.header("Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
         }

@@ -234,8 +234,7 @@ final class Source {
                     invalidInRow = 0;
                 } catch (FrameRejectedException e) {
                     invalid.incrementAndGet();
-                    String why = "a frame was refused: " + e.getMessage();
-                    fail(why);
+                    fail("a frame was refused: " + e.getMessage());
                     if (++invalidInRow >= engine.config().maxConsecutiveFailures()) {
                         cutReason = invalidInRow + " frames in a row were refused, the last: " + e.getMessage();
                         break;

@@ -145,6 +145,20 @@ public record SourceDefinition(String id, String url, String pipelineId, double 
         return scheme.equals("rtsp") || scheme.equals("rtsps");
     }
 
+    /**
+     * @param raw a URL's userinfo (or its password) as written
+     * @return it percent-decoded as a camera expects it: '+' stays a plus (it is not a space in a
+     *         userinfo), and text with a '%' not followed by two hex digits stays as written (so
+     *         does FFmpeg)
+     */
+    static String decodeUserInfo(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return raw;
+        }
+    }
+
     private static Path localPath(String url) {
         return url.startsWith("file:") ? Path.of(URI.create(url)) : Path.of(url);
     }

@@ -1,7 +1,6 @@
 package io.streaminfer.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streaminfer.sources.SourceDefinition;
 import io.streaminfer.sources.SourceFileException;
 import io.streaminfer.sources.SourceManager;
@@ -41,7 +40,6 @@ final class SourcesApi {
     static final int MAX_BODY_BYTES = 16 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.streaminfer.server");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String JSON = "application/json";
     private static final String PREFIX = "/sources";
 
@@ -162,23 +160,9 @@ final class SourcesApi {
         response.write(true, HttpMethod.HEAD.is(request.getMethod()) ? null : ByteBuffer.wrap(frame), callback);
     }
 
-    /** The token check of mutating calls; answers 401/403 itself. @return whether to go on */
+    /** The token check of guarded calls (the rule of {@code /sessions}); answers 401/403 itself. @return whether to go on */
     private boolean allowed(Request request, Response response, Callback callback) throws IOException {
-        switch (access.check(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-            case ALLOWED -> {
-                return true;
-            }
-            case UNAUTHORIZED -> {
-                response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"management\"");
-                error(request, response, callback, 401, "unauthorized",
-                        "send the management token as Authorization: Bearer <token>");
-                return false;
-            }
-            default -> {
-                error(request, response, callback, 403, "forbidden", access.closedReason());
-                return false;
-            }
-        }
+        return !ManagementServer.Endpoints.refused(access, request, response, callback);
     }
 
     private void unknown(Request request, Response response, Callback callback, String id) throws IOException {
@@ -247,15 +231,10 @@ final class SourcesApi {
     }
 
     static String json(Object value) throws JsonProcessingException {
-        return MAPPER.writeValueAsString(value);
+        return ManagementServer.Endpoints.json(value);
     }
 
     private static void send(Request request, Response response, Callback callback, int status, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        response.setStatus(status);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON);
-        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-        response.write(true, HttpMethod.HEAD.is(request.getMethod()) ? null : ByteBuffer.wrap(bytes), callback);
+        ManagementServer.Endpoints.send(request, response, callback, status, JSON, body);
     }
 }

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 
@@ -54,10 +52,7 @@ class ConsoleSourcesBrowserIntegrationTest {
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            Files.write(Path.of("target", "console-sources.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-            browser.quit();
-        }
+        HeadlessChromium.screenshotAndQuit(browser, "console-sources");
         if (server != null) {
             server.close();
         }
@@ -74,10 +69,7 @@ class ConsoleSourcesBrowserIntegrationTest {
         browser.findElement(By.id("start")).click();
 
         await().atMost(UI).ignoreExceptions().until(() -> "watching".equals(browser.findElement(By.id("connection")).getText()));
-        await().atMost(UI).ignoreExceptions()
-                .until(() -> !browser.findElements(By.cssSelector("#detections li[data-track]")).isEmpty());
-        await().atMost(UI).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#counts li[data-name='gate']"))
-                .getText().matches("gate: \\d+ in, [1-9]\\d* out"));
+        HeadlessChromium.awaitTrackAndCrossing(browser, UI);
         // the canvas shows the source's frame: coffee.jpg is brown, not the black of an empty view
         Object pixel = ((JavascriptExecutor) browser).executeScript(
                 "const c = document.getElementById('display'); const d = c.getContext('2d').getImageData(20, c.height - 20, 1, 1).data;"

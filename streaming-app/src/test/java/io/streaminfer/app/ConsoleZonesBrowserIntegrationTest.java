@@ -5,8 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 
 import java.io.IOException;
@@ -51,10 +49,7 @@ class ConsoleZonesBrowserIntegrationTest {
 
     @AfterAll
     static void stop() throws IOException {
-        if (browser != null) {
-            Files.write(Path.of("target", "console-zones.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-            browser.quit();
-        }
+        HeadlessChromium.screenshotAndQuit(browser, "console-zones");
         if (server != null) {
             server.close();
         }
@@ -65,11 +60,7 @@ class ConsoleZonesBrowserIntegrationTest {
     void tracksAndCounts() {
         browser.get("http://127.0.0.1:" + server.port() + "/?pipeline=doorway&source=camera&fps=30&autostart=1");
 
-        await().atMost(UI).ignoreExceptions()
-                .until(() -> !browser.findElements(By.cssSelector("#detections li[data-track]")).isEmpty());
-        await().atMost(UI).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#counts li[data-name='gate']"))
-                .getText().matches("gate: \\d+ in, [1-9]\\d* out"));
-        // the lists are redrawn on every result: an element found may be gone when read, so read again
+        HeadlessChromium.awaitTrackAndCrossing(browser, UI);
         await().atMost(UI).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#counts li[data-name='door']"))
                 .getText().matches("door: \\d+ inside"));
     }

@@ -1,5 +1,8 @@
 package io.streaminfer.app;
 
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -8,7 +11,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -49,5 +54,29 @@ final class HeadlessChromium {
                 .usingAnyFreePort()
                 .build();
         return new ChromeDriver(service, options);
+    }
+
+    /**
+     * Saves what the page shows as {@code target/<name>.png} (to look at after a failure), then quits.
+     *
+     * @param browser the browser, or {@literal null} when it never started
+     */
+    static void screenshotAndQuit(WebDriver browser, String name) throws IOException {
+        if (browser != null) {
+            Files.write(Path.of("target", name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            browser.quit();
+        }
+    }
+
+    /**
+     * Waits until the console lists a detection with a track id and counts at least one crossing
+     * of the line {@code gate} in the direction {@code out} (the moving square of {@link ZonesIntegrationTest}).
+     */
+    static void awaitTrackAndCrossing(WebDriver browser, Duration atMost) {
+        await().atMost(atMost).ignoreExceptions()
+                .until(() -> !browser.findElements(By.cssSelector("#detections li[data-track]")).isEmpty());
+        // the lists are redrawn on every result: an element found may be gone when read, so read again
+        await().atMost(atMost).ignoreExceptions().until(() -> browser.findElement(By.cssSelector("#counts li[data-name='gate']"))
+                .getText().matches("gate: \\d+ in, [1-9]\\d* out"));
     }
 }
