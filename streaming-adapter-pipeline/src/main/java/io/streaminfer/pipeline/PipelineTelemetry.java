@@ -21,31 +21,24 @@ public final class PipelineTelemetry {
     public record ZoneSeries(String pipeline, String zone, String type) {
     }
 
-    /** The counters, shared by the registries of successive reloads. */
-    private static final class Counters {
-        final Map<ZoneSeries, LongAdder> zoneEvents = new ConcurrentHashMap<>();
-        final Map<String, AtomicLong> activeTracks = new ConcurrentHashMap<>();
-    }
-
-    private final Counters counters;
+    // the counters, shared by the registries of successive reloads
     private final Map<ZoneSeries, LongAdder> zoneEvents;
     private final Map<String, AtomicLong> activeTracks;
     private final java.util.Set<ZoneSeries> declaredZones = ConcurrentHashMap.newKeySet();
     private final java.util.Set<String> declaredTracking = ConcurrentHashMap.newKeySet();
 
     PipelineTelemetry() {
-        this(new Counters());
+        this(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     }
 
-    private PipelineTelemetry(Counters counters) {
-        this.counters = counters;
-        this.zoneEvents = counters.zoneEvents;
-        this.activeTracks = counters.activeTracks;
+    private PipelineTelemetry(Map<ZoneSeries, LongAdder> zoneEvents, Map<String, AtomicLong> activeTracks) {
+        this.zoneEvents = zoneEvents;
+        this.activeTracks = activeTracks;
     }
 
     /** @return a telemetry for the registry that replaces this one's: the same counters, nothing declared yet */
     PipelineTelemetry successor() {
-        return new PipelineTelemetry(counters);
+        return new PipelineTelemetry(zoneEvents, activeTracks);
     }
 
     void declareZone(String pipeline, String zone, List<String> types) {

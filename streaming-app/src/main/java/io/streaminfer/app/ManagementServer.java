@@ -214,9 +214,7 @@ final class ManagementServer implements AutoCloseable {
                     return true;
                 }
                 if (!HttpMethod.GET.is(request.getMethod()) && !HttpMethod.HEAD.is(request.getMethod())) {
-                    response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
-                    send(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, JSON,
-                            json(Map.of("error", "method_not_allowed")));
+                    methodNotAllowed(request, response, callback, "GET, HEAD");
                     return true;
                 }
                 switch (Request.getPathInContext(request)) {
@@ -292,6 +290,13 @@ final class ManagementServer implements AutoCloseable {
             json.put("recommended_fps", s.recommendedFps());
             json.put("slow_downs", s.slowDowns());
             return json;
+        }
+
+        /** Answers 405 with {@code Allow} and {@code {"error": "method_not_allowed"}}. */
+        static void methodNotAllowed(Request request, Response response, Callback callback, String allow)
+                throws JsonProcessingException {
+            response.getHeaders().put(HttpHeader.ALLOW, allow);
+            send(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, JSON, json(Map.of("error", "method_not_allowed")));
         }
 
         static String json(Object value) throws JsonProcessingException {

@@ -1,7 +1,6 @@
 package io.streaminfer.app;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -30,9 +29,7 @@ final class PipelineReloadEndpoint {
     static void handle(Request request, Response response, Callback callback, ManagementAccess access,
                        Supplier<PipelineReloads.Outcome> reload) throws JsonProcessingException {
         if (!HttpMethod.POST.is(request.getMethod())) {
-            response.getHeaders().put(HttpHeader.ALLOW, "POST");
-            ManagementServer.Endpoints.send(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, JSON,
-                    ManagementServer.Endpoints.json(Map.of("error", "method_not_allowed")));
+            ManagementServer.Endpoints.methodNotAllowed(request, response, callback, "POST");
             return;
         }
         if (ManagementServer.Endpoints.refused(access, request, response, callback)) {

@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -32,14 +31,8 @@ final class PipelineReloadSignal {
                     return thread;
                 }, new ThreadPoolExecutor.DiscardPolicy());
         try {
-            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                try {
-                    reloads.execute(reload); // discarded when one is already waiting: it reads the file as it is then
-                } catch (RejectedExecutionException e) {
-                    log.atWarn().setMessage("sighup_ignored").addKeyValue("event", "sighup_ignored")
-                            .addKeyValue("detail", "the reload thread has stopped").log();
-                }
-            });
+            // discarded when one is already waiting: that one reads the file as it is then
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> reloads.execute(reload));
             if (before == sun.misc.SignalHandler.SIG_IGN) {
                 // the process was started with SIGHUP ignored (nohup, some supervisors): the JVM then keeps it
                 // ignored and our handler never runs, so say so instead of promising a reload

@@ -45,10 +45,17 @@ public final class PipelineReloads {
      * @param pipelines   the ids offered now
      * @param unavailable pipelines that cannot run here, with the reason, by id
      * @param refusal     why the file was refused (for clients: no path, no class name), or {@literal null}
-     * @param tookMillis  how long the build took
      */
     public record Outcome(boolean reloaded, long generation, List<String> pipelines, Map<String, String> unavailable,
-                   String refusal, long tookMillis) {
+                   String refusal) {
+
+        /** @return what {@code serving} offers, as the outcome of a reload that swapped it in or was refused */
+        static Outcome of(boolean reloaded, ReloadablePipelines.Loaded serving, String refusal) {
+            Map<String, String> unavailable = new LinkedHashMap<>();
+            serving.pipelines().stream().filter(p -> !p.available()).forEach(p -> unavailable.put(p.id(), p.unavailableReason()));
+            return new Outcome(reloaded, serving.generation(), serving.pipelines().stream().map(PipelineInfo::id).toList(),
+                    unavailable, refusal);
+        }
     }
 
     PipelineReloads(ReloadablePipelines pipelines, Path file, MeterRegistry metrics, MicrometerStreamListener streamMetrics) {
@@ -56,11 +63,6 @@ public final class PipelineReloads {
         this.file = file;
         this.metrics = metrics;
         this.streamMetrics = streamMetrics;
-    }
-
-    /** @return the pipelines file read again on every reload, or {@literal null} for the built-in pipelines */
-    Path file() {
-        return file;
     }
 
     /**
@@ -83,19 +85,18 @@ public final class PipelineReloads {
                     "the pipelines could not be built; the server log has the details", start);
         }
         long took = (System.nanoTime() - start) / 1_000_000;
-        List<String> ids = loaded.pipelines().stream().map(PipelineInfo::id).toList();
-        Map<String, String> unavailable = unavailable(loaded.pipelines());
-        streamMetrics.pipelinesOffered(ids);
+        Outcome outcome = Outcome.of(true, loaded, null);
+        streamMetrics.pipelinesOffered(outcome.pipelines());
         bindMetrics();
         LOG.atInfo().setMessage("pipelines_reloaded")
                 .addKeyValue("event", "pipelines_reloaded")
-                .addKeyValue("generation", loaded.generation())
-                .addKeyValue("pipelines", ids)
-                .addKeyValue("unavailable", unavailable)
+                .addKeyValue("generation", outcome.generation())
+                .addKeyValue("pipelines", outcome.pipelines())
+                .addKeyValue("unavailable", outcome.unavailable())
                 .addKeyValue("pipelines_file", file == null ? "(built-in)" : file.toString())
                 .addKeyValue("took_ms", took)
                 .log();
-        return new Outcome(true, loaded.generation(), ids, unavailable, null, took);
+        return outcome;
     }
 
     private Outcome refused(String reason, String detail, long start) {
@@ -107,8 +108,7 @@ public final class PipelineReloads {
                 .addKeyValue("generation", serving.generation())
                 .addKeyValue("took_ms", took)
                 .log();
-        return new Outcome(false, serving.generation(), serving.pipelines().stream().map(PipelineInfo::id).toList(),
-                unavailable(serving.pipelines()), detail, took);
+        return Outcome.of(false, serving, detail);
     }
 
     /** The operator's log names the file; the API's answer names only the file's name. */
@@ -119,12 +119,6 @@ public final class PipelineReloads {
         String text = reason.replace(file.toString(), String.valueOf(file.getFileName()));
         Path absolute = file.toAbsolutePath();
         return text.replace(absolute.toString(), String.valueOf(file.getFileName()));
-    }
-
-    private static Map<String, String> unavailable(List<PipelineInfo> pipelines) {
-        Map<String, String> unavailable = new LinkedHashMap<>();
-        pipelines.stream().filter(p -> !p.available()).forEach(p -> unavailable.put(p.id(), p.unavailableReason()));
-        return unavailable;
     }
 
     /**
