@@ -355,7 +355,8 @@ class SourcesIntegrationTest {
     void managementApi(@TempDir Path dir) throws Exception {
         Path folder = folderOf(dir, squareCrossing(32));
         String definition = "{\"id\": \"lobby\", \"url\": \"" + folder + "\", \"pipeline_id\": \"stats\", \"fps\": 5}";
-        try (StreamingServer server = start(dir, null, Map.of("STREAM_MANAGEMENT_TOKEN", TOKEN))) {
+        try (StreamingServer server = start(dir, null, Map.of("STREAM_MANAGEMENT_TOKEN", TOKEN,
+                "STREAM_SOURCES_ROOT", dir.toString()))) { // folders through the API only under the root
             assertThat(post(server, "/sources", definition, null).statusCode()).isEqualTo(401);
             assertThat(post(server, "/sources", definition, "wrong").statusCode()).isEqualTo(401);
             HttpResponse<String> added = post(server, "/sources", definition, TOKEN);
