@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Frames decoded by Debian's {@code ffmpeg} as a child process: it reads the URL (RTSP over TCP,
- * a looped video file at its own pace, anything FFmpeg opens), keeps at most {@code fps} frames a
+ * a looped video file at its own pace, the other accepted schemes) with no more protocols and
+ * containers than the URL's scheme needs ({@link FfmpegInput}) and an empty environment, keeps at most {@code fps} frames a
  * second <em>before</em> encoding, and writes them as JPEGs back to back on its standard output,
  * which {@link JpegStreamReader} splits. Its standard error (at level {@code error}) is kept,
  * last lines only and credentials masked, to say why a connection ended.
@@ -46,7 +47,9 @@ final class FfmpegReader implements FrameReader {
     }
 
     /**
-     * Starts FFmpeg on a source.
+     * Starts FFmpeg on a source, with an empty environment: the server's own (its tokens, say) is
+     * nobody else's to read, and FFmpeg reads what it needs from its command line. The executable
+     * is still found on the server's {@code PATH} (the JDK looks it up in its own environment).
      *
      * @param source        what to read
      * @param ffmpeg        the executable
@@ -55,10 +58,12 @@ final class FfmpegReader implements FrameReader {
      * @return the running reader
      * @throws IOException when FFmpeg cannot be started (not installed)
      */
-    static FfmpegReader start(SourceDefinition source, String ffmpeg, int maxFrameBytes, String threadName)
+    static FfmpegReader start(AdmittedSource source, String ffmpeg, int maxFrameBytes, String threadName)
             throws IOException {
-        List<String> secrets = secrets(source.url()); // before the process exists: nothing after start may fail
+        String url = source.definition().url();
+        List<String> secrets = secrets(url); // before the process exists: nothing after start may fail
         ProcessBuilder builder = new ProcessBuilder(command(source, ffmpeg));
+        builder.environment().clear();
         builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process;
         try {
@@ -66,7 +71,7 @@ final class FfmpegReader implements FrameReader {
         } catch (IOException e) {
             throw new IOException("cannot run ffmpeg (install Debian's ffmpeg, or set STREAM_FFMPEG to its path)");
         }
-        FfmpegReader reader = new FfmpegReader(process, maxFrameBytes, source.url(), secrets);
+        FfmpegReader reader = new FfmpegReader(process, maxFrameBytes, url, secrets);
         try {
             Thread drain = new Thread(reader::drainErrors, threadName);
             drain.setDaemon(true);
@@ -83,22 +88,12 @@ final class FfmpegReader implements FrameReader {
      * @param ffmpeg the executable
      * @return FFmpeg's command line for it
      */
-    static List<String> command(SourceDefinition source, String ffmpeg) {
+    static List<String> command(AdmittedSource source, String ffmpeg) {
         List<String> command = new ArrayList<>(List.of(ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error"));
-        if (source.rtsp()) {
-            // TCP: no UDP ports to open, no packet loss smearing frames; a dead camera fails a read in 10 s
-            // a 1 s probe instead of 5: the first frame comes seconds sooner, and cameras send their streams at once
-            command.addAll(List.of("-rtsp_transport", "tcp", "-timeout", "10000000", "-analyzeduration", "1000000"));
-        }
-        if (source.local()) {
-            command.addAll(List.of("-re", "-stream_loop", "-1")); // a file plays at its own speed, forever
-        }
-        // one decoding thread: a server runs many cameras, and FFmpeg's default (a thread per core
-        // and more, per process) only makes them fight over the cores the pipelines need
-        command.addAll(List.of("-threads", "1", "-i", source.local() ? source.path().toString() : source.url()));
+        command.addAll(FfmpegInput.options(source));
         // drop frames before they are encoded: the first frame of each 1/fps slot of the stream's
         // timestamps, so a 25 fps camera read at 10 gives 10 (not every third frame: 8.33)
-        String rate = String.format(Locale.ROOT, "%.4f", source.fps());
+        String rate = String.format(Locale.ROOT, "%.4f", source.definition().fps());
         command.addAll(List.of("-an", "-sn", "-dn",
                 "-vf", "select='isnan(prev_selected_t)+gt(floor(t*" + rate + ")\\,floor(prev_selected_t*" + rate + "))'",
                 "-fps_mode", "vfr", "-pix_fmt", "yuvj420p", "-c:v", "mjpeg", "-q:v", "5", "-threads", "1",

@@ -27,6 +27,7 @@ public final class JpegStreamReader {
 
     private final InputStream in;
     private final int maxImageBytes;
+    private final long maxBytesBetween;
     private final byte[] buffer = new byte[64 * 1024];
     private int position;
     private int limit;
@@ -39,13 +40,26 @@ public final class JpegStreamReader {
      * @param maxImageBytes images larger than this fail the read
      */
     public JpegStreamReader(InputStream in, int maxImageBytes) {
+        this(in, maxImageBytes, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param in              the stream (read in blocks of 64 KiB; no need to buffer it)
+     * @param maxImageBytes   images larger than this fail the read
+     * @param maxBytesBetween more bytes than this before an image (MJPEG part headers, a boundary)
+     *                        fail the read with {@link TooMuchBetweenImages}: a peer that sends
+     *                        endless text must not keep a reader busy for nothing
+     */
+    public JpegStreamReader(InputStream in, int maxImageBytes, long maxBytesBetween) {
         this.in = in;
         this.maxImageBytes = maxImageBytes;
+        this.maxBytesBetween = maxBytesBetween;
     }
 
     /**
      * @return the next whole image, or {@literal null} at the end of the stream
      * @throws IOException when the stream breaks or ends inside an image
+     * @throws TooMuchBetweenImages when more bytes than allowed come before the image
      * @throws ImageTooLarge when an image is larger than the limit
      */
     public byte[] next() throws IOException {
@@ -81,6 +95,7 @@ public final class JpegStreamReader {
 
     private boolean skipToStartOfImage() throws IOException {
         int previous = -1;
+        long skipped = 0;
         while (true) {
             if (position == limit && !fill()) {
                 return false;
@@ -88,6 +103,9 @@ public final class JpegStreamReader {
             int b = buffer[position++] & 0xFF;
             if (previous == MARKER && b == SOI) {
                 return true;
+            }
+            if (++skipped - 1 > maxBytesBetween) { // - 1: the FF of an SOI counts as skipped until its D8 comes
+                throw new TooMuchBetweenImages(maxBytesBetween);
             }
             previous = b;
         }
@@ -185,6 +203,15 @@ public final class JpegStreamReader {
         }
         if (size + more > image.length) {
             image = Arrays.copyOf(image, (int) Math.min(maxImageBytes, Math.max(size + more, 2L * image.length)));
+        }
+    }
+
+    /** More bytes than allowed between two images, or before the first. */
+    public static final class TooMuchBetweenImages extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TooMuchBetweenImages(long limit) {
+            super("more than " + limit + " bytes before an image");
         }
     }
 

@@ -17,7 +17,8 @@ import java.util.Locale;
  * Frames of an MJPEG stream over HTTP ({@code multipart/x-mixed-replace}, what IP cameras and
  * {@code mjpg-streamer} serve), read in plain Java with the JDK's HTTP client: the body is split
  * into JPEGs by their structure ({@link JpegStreamReader}), so part headers and boundaries need no
- * parsing. Credentials in the URL's userinfo are sent as HTTP Basic authentication; redirects are
+ * parsing; they are bounded ({@value #MAX_PART_HEADER_BYTES} bytes between two images), so a
+ * camera that sends endless headers fails at once with "part headers too long". Credentials in the URL's userinfo are sent as HTTP Basic authentication; redirects are
  * not followed (the credentials must not travel elsewhere). A camera that stops sending is cut by
  * the source's stall check, whose {@link #interrupt()} closes the body under the blocked read.
  */
@@ -26,6 +27,11 @@ final class MjpegReader implements FrameReader {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** How long the camera may take to answer with its headers. */
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The most bytes between two images: a boundary and a part's headers, a few hundred bytes from
+     * any camera; a few KiB of headers or padding still pass.
+     */
+    static final int MAX_PART_HEADER_BYTES = 8 * 1024;
 
     /** One client for every MJPEG source of the process: one selector thread in all. */
     private static final class Client {
@@ -41,7 +47,7 @@ final class MjpegReader implements FrameReader {
 
     private MjpegReader(InputStream body, int maxFrameBytes) {
         this.body = body;
-        this.frames = new JpegStreamReader(new BufferedInputStream(body, 64 * 1024), maxFrameBytes);
+        this.frames = new JpegStreamReader(new BufferedInputStream(body, 64 * 1024), maxFrameBytes, MAX_PART_HEADER_BYTES);
     }
 
     /**
@@ -105,6 +111,9 @@ final class MjpegReader implements FrameReader {
             return frames.next();
         } catch (JpegStreamReader.ImageTooLarge e) {
             throw new IOException("a frame from the camera is larger than the frame limit (STREAM_MAX_FRAME_SIZE_MB)");
+        } catch (JpegStreamReader.TooMuchBetweenImages e) {
+            throw new IOException("part headers too long: the camera sent more than " + MAX_PART_HEADER_BYTES / 1024
+                    + " KiB between two images");
         }
     }
 

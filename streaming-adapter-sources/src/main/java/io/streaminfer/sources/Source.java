@@ -39,6 +39,7 @@ final class Source {
     private static final int KEPT_FRAMES = 64;
 
     private final SourceDefinition definition;
+    private final AdmittedSource admitted;
     private final StreamEngine engine;
     private final SourceSettings settings;
     private final Clock clock;
@@ -69,8 +70,9 @@ final class Source {
     /** Why the current connection was cut from outside (stalled), to report instead of what the read saw. */
     private volatile String cutReason;
 
-    Source(SourceDefinition definition, StreamEngine engine, SourceSettings settings, Clock clock, JsonMessageCodec codec) {
-        this.definition = definition;
+    Source(AdmittedSource admitted, StreamEngine engine, SourceSettings settings, Clock clock, JsonMessageCodec codec) {
+        this.admitted = admitted;
+        this.definition = admitted.definition();
         this.engine = engine;
         this.settings = settings;
         this.clock = clock;
@@ -272,10 +274,10 @@ final class Source {
 
     private FrameReader open() throws IOException {
         return switch (definition.kind()) {
-            case FFMPEG -> FfmpegReader.start(definition, settings.ffmpeg(), settings.maxFrameBytes(),
+            case FFMPEG -> FfmpegReader.start(admitted, settings.ffmpeg(), settings.maxFrameBytes(),
                     "source-" + definition.id() + "-ffmpeg");
             case MJPEG -> MjpegReader.open(definition, settings.maxFrameBytes());
-            case FOLDER -> FolderReader.open(definition.path(), settings.maxFrameBytes());
+            case FOLDER -> FolderReader.open(admitted.realPath(), admitted.confinedTo(), settings.maxFrameBytes());
         };
     }
 

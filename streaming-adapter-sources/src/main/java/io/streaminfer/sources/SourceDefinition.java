@@ -2,8 +2,6 @@ package io.streaminfer.sources;
 
 import io.streaminfer.protocol.Redaction;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -15,8 +13,10 @@ import java.util.regex.Pattern;
  *
  * @param id         a name for URLs and metrics: letters, digits, {@code _} and {@code -}, at most 64
  * @param url        where frames come from: {@code rtsp://}, {@code rtsps://}, {@code rtmp://},
- *                   {@code srt://} (FFmpeg), {@code http(s)://} (an MJPEG stream), or a folder of
- *                   JPEGs or a video file ({@code file://} or an absolute path)
+ *                   {@code rtmps://}, {@code srt://}, {@code udp://}, {@code rtp://}, {@code tcp://}
+ *                   (FFmpeg), {@code http(s)://} (an MJPEG stream, or HLS and the like with kind
+ *                   {@code ffmpeg}), or a folder of JPEGs or a video file ({@code file://} or an
+ *                   absolute path); anything else is refused ({@link SourceUrl})
  * @param pipelineId the pipeline every frame goes through
  * @param fps        at most this many frames per second go to the pipeline (0 &lt; fps &le; {@value #MAX_FPS})
  * @param kind       how the URL is read
@@ -64,6 +64,14 @@ public record SourceDefinition(String id, String url, String pipelineId, double 
                     + ", not " + fps);
         }
         Objects.requireNonNull(kind, "kind");
+        SourceUrl location = SourceUrl.parse(id, url);
+        boolean http = location.scheme().equals("http") || location.scheme().equals("https");
+        if (kind == Kind.MJPEG && !http) {
+            throw new IllegalArgumentException("source '" + id + "': an MJPEG source reads an http:// or https:// URL");
+        }
+        if (kind == Kind.FOLDER && !location.local()) {
+            throw new IllegalArgumentException("source '" + id + "': a folder source is an absolute path or a file:// URL");
+        }
     }
 
     /**
@@ -91,22 +99,14 @@ public record SourceDefinition(String id, String url, String pipelineId, double 
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("source '" + id + "' has no \"url\"");
         }
-        String scheme = scheme(url);
-        if (scheme.equals("http") || scheme.equals("https")) {
+        SourceUrl location = SourceUrl.parse(id, url);
+        if (location.scheme().equals("http") || location.scheme().equals("https")) {
             return Kind.MJPEG;
         }
-        if (scheme.isEmpty() || scheme.equals("file")) {
-            Path path = localPath(url);
-            return java.nio.file.Files.isDirectory(path) ? Kind.FOLDER : Kind.FFMPEG;
+        if (location.local()) {
+            return java.nio.file.Files.isDirectory(location.path()) ? Kind.FOLDER : Kind.FFMPEG;
         }
-        if (switch (scheme) {
-            case "rtsp", "rtsps", "rtmp", "rtmps", "srt", "udp", "rtp", "tcp" -> true;
-            default -> false;
-        }) {
-            return Kind.FFMPEG;
-        }
-        throw new IllegalArgumentException("source '" + id + "': unsupported URL scheme '" + shorten(scheme)
-                + "'; use rtsp://, rtsps://, rtmp://, srt://, http(s):// (MJPEG), a file:// URL or an absolute path");
+        return Kind.FFMPEG;
     }
 
     /**
@@ -123,26 +123,14 @@ public record SourceDefinition(String id, String url, String pipelineId, double 
         throw new IllegalArgumentException("unknown source \"kind\" '" + shorten(kind) + "'; the kinds are ffmpeg, mjpeg, folder");
     }
 
-    /** @return the URL's file system path, for folders and files */
-    Path path() {
-        return localPath(url);
+    /** @return the URL read: its scheme, host or local path */
+    SourceUrl location() {
+        return SourceUrl.parse(id, url); // checked when built: cannot fail here
     }
 
     /** @return the URL with credentials masked, for logs, the API and metrics */
     public String redactedUrl() {
         return Redaction.url(url);
-    }
-
-    /** @return whether the URL names a local file or folder rather than a network stream */
-    boolean local() {
-        String scheme = scheme(url);
-        return scheme.isEmpty() || scheme.equals("file");
-    }
-
-    /** @return whether FFmpeg reads it over RTSP */
-    boolean rtsp() {
-        String scheme = scheme(url);
-        return scheme.equals("rtsp") || scheme.equals("rtsps");
     }
 
     /**
@@ -159,21 +147,8 @@ public record SourceDefinition(String id, String url, String pipelineId, double 
         }
     }
 
-    private static Path localPath(String url) {
-        return url.startsWith("file:") ? Path.of(URI.create(url)) : Path.of(url);
-    }
-
-    private static String scheme(String url) {
-        int colon = url.indexOf("://");
-        if (colon <= 0) {
-            return url.startsWith("file:") ? "file" : "";
-        }
-        return url.substring(0, colon).toLowerCase(Locale.ROOT);
-    }
-
     private static String shorten(String text) {
-        String printable = text.replaceAll("[^\\x20-\\x7E]", "?");
-        return printable.length() > 64 ? printable.substring(0, 64) + "..." : printable;
+        return SourceUrl.shorten(text);
     }
 
     @Override

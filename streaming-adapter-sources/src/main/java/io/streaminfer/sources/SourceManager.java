@@ -38,12 +38,24 @@ public final class SourceManager implements SourceFeeds, AutoCloseable {
 
     private final StreamEngine engine;
     private final SourceSettings settings;
+    private final SourceAdmission admission;
     private final Clock clock;
     private final JsonMessageCodec codec = new JsonMessageCodec();
     private final Map<String, Source> sources = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService watchdog;
     private boolean closed;
+
+    /**
+     * Where a definition comes from, which decides what it may read: the sources file is the
+     * operator's own, the management API is whoever holds its token.
+     */
+    public enum Origin {
+        /** The sources file ({@code STREAM_SOURCES}): local files and folders anywhere, as written. */
+        SOURCES_FILE,
+        /** The management API: local files and folders only under {@code STREAM_SOURCES_ROOT}. */
+        API
+    }
 
     /** Told when sources come and go, e.g. to register and remove their meters. Called outside any lock. */
     public interface Listener {
@@ -65,6 +77,7 @@ public final class SourceManager implements SourceFeeds, AutoCloseable {
     SourceManager(StreamEngine engine, SourceSettings settings, Clock clock) {
         this.engine = Objects.requireNonNull(engine, "engine");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.admission = new SourceAdmission(settings.sourcesRoot(), settings.allowedHosts());
         this.clock = clock;
         this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "sources-watchdog");
@@ -85,10 +98,13 @@ public final class SourceManager implements SourceFeeds, AutoCloseable {
      * Adds a source and starts pulling it.
      *
      * @param definition the source
+     * @param origin     where it was defined: what it may read follows
      * @return its first status
-     * @throws SourceRefusedException when its id is taken, or its pipeline is unknown or unavailable here
+     * @throws SourceRefusedException when its id is taken, its pipeline is unknown or unavailable
+     *         here, its host is not allowed, or its local file or folder is missing or out of bounds
      */
-    public SourceStatus add(SourceDefinition definition) throws SourceRefusedException {
+    public SourceStatus add(SourceDefinition definition, Origin origin) throws SourceRefusedException {
+        AdmittedSource admitted = admission.admit(definition, Objects.requireNonNull(origin, "origin"));
         Optional<PipelineInfo> pipeline = engine.registry().find(definition.pipelineId());
         if (pipeline.isEmpty()) {
             throw new SourceRefusedException("source '" + definition.id() + "': unknown pipeline '" + definition.pipelineId()
@@ -98,7 +114,7 @@ public final class SourceManager implements SourceFeeds, AutoCloseable {
             throw new SourceRefusedException("source '" + definition.id() + "': pipeline '" + definition.pipelineId()
                     + "' is unavailable on this server: " + pipeline.get().unavailableReason(), false);
         }
-        Source source = new Source(definition, engine, settings, clock, codec);
+        Source source = new Source(admitted, engine, settings, clock, codec);
         synchronized (sources) {
             if (closed) {
                 throw new SourceRefusedException("the server is stopping", false, true);
@@ -114,14 +130,14 @@ public final class SourceManager implements SourceFeeds, AutoCloseable {
     }
 
     /**
-     * Adds sources in order, as the sources file lists them.
+     * Adds the sources of the sources file, in order.
      *
      * @param definitions the sources
      * @throws SourceRefusedException at the first that cannot be added; those before it run
      */
     public void addAll(Collection<SourceDefinition> definitions) throws SourceRefusedException {
         for (SourceDefinition definition : definitions) {
-            add(definition);
+            add(definition, Origin.SOURCES_FILE);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.streaminfer.sources;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -11,9 +12,12 @@ import java.util.Objects;
  * @param maxBackoff      the longest wait between attempts
  * @param stallTimeout    a connection that brings no frame for this long is dropped and retried
  * @param maxFrameBytes   the largest JPEG taken from a source (the engine's frame limit)
+ * @param sourcesRoot     the folder local files and folders added through the management API must be in
+ *                        ({@code STREAM_SOURCES_ROOT}), absolute; {@literal null} refuses them all
+ * @param allowedHosts    the hosts network sources may reach ({@code STREAM_SOURCES_ALLOWED_HOSTS})
  */
 public record SourceSettings(String ffmpeg, Duration firstBackoff, Duration maxBackoff, Duration stallTimeout,
-                             int maxFrameBytes) {
+                             int maxFrameBytes, Path sourcesRoot, AllowedHosts allowedHosts) {
 
     /** Default wait before the first reconnect. */
     public static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
@@ -36,15 +40,20 @@ public record SourceSettings(String ffmpeg, Duration firstBackoff, Duration maxB
         if (maxFrameBytes <= 0) {
             throw new IllegalArgumentException("the frame limit must be positive");
         }
+        if (sourcesRoot != null && !sourcesRoot.isAbsolute()) {
+            throw new IllegalArgumentException("the sources root must be an absolute path");
+        }
+        Objects.requireNonNull(allowedHosts, "allowedHosts");
     }
 
     /**
      * @param maxFrameBytes the engine's frame limit
-     * @return the defaults: {@code ffmpeg} on the PATH, backoff 0.5 s doubling to 30 s, 20 s stall timeout
+     * @return the defaults: {@code ffmpeg} on the PATH, backoff 0.5 s doubling to 30 s, 20 s stall
+     *         timeout, no local files or folders through the management API, any host
      */
     public static SourceSettings ofDefaults(long maxFrameBytes) {
         return new SourceSettings("ffmpeg", FIRST_BACKOFF, MAX_BACKOFF, STALL_TIMEOUT,
-                (int) Math.min(Integer.MAX_VALUE - 64, maxFrameBytes));
+                (int) Math.min(Integer.MAX_VALUE - 64, maxFrameBytes), null, AllowedHosts.any());
     }
 
     /**
@@ -53,7 +62,7 @@ public record SourceSettings(String ffmpeg, Duration firstBackoff, Duration maxB
      * @return these settings with another backoff
      */
     public SourceSettings withBackoff(Duration first, Duration longest) {
-        return new SourceSettings(ffmpeg, first, longest, stallTimeout, maxFrameBytes);
+        return new SourceSettings(ffmpeg, first, longest, stallTimeout, maxFrameBytes, sourcesRoot, allowedHosts);
     }
 
     /**
@@ -61,7 +70,7 @@ public record SourceSettings(String ffmpeg, Duration firstBackoff, Duration maxB
      * @return these settings with another stall timeout
      */
     public SourceSettings withStallTimeout(Duration timeout) {
-        return new SourceSettings(ffmpeg, firstBackoff, maxBackoff, timeout, maxFrameBytes);
+        return new SourceSettings(ffmpeg, firstBackoff, maxBackoff, timeout, maxFrameBytes, sourcesRoot, allowedHosts);
     }
 
     /**
@@ -69,6 +78,23 @@ public record SourceSettings(String ffmpeg, Duration firstBackoff, Duration maxB
      * @return these settings with another FFmpeg
      */
     public SourceSettings withFfmpeg(String executable) {
-        return new SourceSettings(executable, firstBackoff, maxBackoff, stallTimeout, maxFrameBytes);
+        return new SourceSettings(executable, firstBackoff, maxBackoff, stallTimeout, maxFrameBytes, sourcesRoot, allowedHosts);
+    }
+
+    /**
+     * @param root the folder local files and folders added through the management API must be in,
+     *             absolute; {@literal null} to refuse them all
+     * @return these settings with another root
+     */
+    public SourceSettings withSourcesRoot(Path root) {
+        return new SourceSettings(ffmpeg, firstBackoff, maxBackoff, stallTimeout, maxFrameBytes, root, allowedHosts);
+    }
+
+    /**
+     * @param hosts the hosts network sources may reach
+     * @return these settings with another allow-list
+     */
+    public SourceSettings withAllowedHosts(AllowedHosts hosts) {
+        return new SourceSettings(ffmpeg, firstBackoff, maxBackoff, stallTimeout, maxFrameBytes, sourcesRoot, hosts);
     }
 }

@@ -43,7 +43,7 @@ class SourcesFileTest {
         "[{\"id\": \"a\", \"url\": \"rtsp://x\", \"pipeline_id\": \"p\", \"fps\": 0}]|\"fps\" must be above 0",
         "[{\"id\": \"a\", \"url\": \"rtsp://x\", \"pipeline_id\": \"p\", \"fps\": 61}]|at most 60",
         "[{\"id\": \"a\", \"url\": \"rtsp://x\", \"pipeline_id\": \"p\", \"fps\": \"10\"}]|\"fps\" must be a number",
-        "[{\"id\": \"a\", \"url\": \"gopher://x\", \"pipeline_id\": \"p\"}]|unsupported URL scheme 'gopher'",
+        "[{\"id\": \"a\", \"url\": \"gopher://x\", \"pipeline_id\": \"p\"}]|the URL scheme 'gopher' is not accepted",
         "[{\"id\": \"a\", \"url\": \"rtsp://x\", \"pipeline_id\": \"p\", \"pipeline\": \"q\"}]|unknown key \"pipeline\"",
         "[{\"id\": \"a\", \"url\": \"rtsp://x\", \"pipeline_id\": \"p\", \"kind\": \"webcam\"}]|unknown source \"kind\" 'webcam'",
         "[{\"id\": \"a\", \"url\": \"rtsp://x\", \"pipeline_id\": \"p\"}, {\"id\": \"a\", \"url\": \"rtsp://y\", \"pipeline_id\": \"p\"}]|used twice",
@@ -65,11 +65,13 @@ class SourcesFileTest {
     @Test
     @DisplayName("FFmpeg reads RTSP over TCP with a read timeout, plays files at their own speed in a loop, and drops frames beyond fps before encoding")
     void ffmpegCommand() {
-        List<String> rtsp = FfmpegReader.command(SourceDefinition.of("door", "rtsp://u:p@cam/s", "motion", 10), "ffmpeg");
+        List<String> rtsp = FfmpegReader.command(new AdmittedSource(SourceDefinition.of("door", "rtsp://u:p@cam/s", "motion", 10),
+                null, null), "ffmpeg");
         assertThat(String.join(" ", rtsp)).contains("-rtsp_transport tcp -timeout 10000000",
                 "-threads 1 -i rtsp://u:p@cam/s", "select='isnan(prev_selected_t)+gt(floor(t*10.0000)\\,floor(prev_selected_t*10.0000))'", "-f image2pipe pipe:1").doesNotContain("-re ");
-        List<String> file = FfmpegReader.command(SourceDefinition.of("clip", "/srv/clip.mp4", "motion", 2), "/usr/bin/ffmpeg");
-        assertThat(String.join(" ", file)).startsWith("/usr/bin/ffmpeg").contains("-re -stream_loop -1 -threads 1 -i /srv/clip.mp4",
+        List<String> file = FfmpegReader.command(new AdmittedSource(SourceDefinition.of("clip", "/srv/clip.mp4", "motion", 2),
+                Path.of("/srv/clip.mp4"), null), "/usr/bin/ffmpeg");
+        assertThat(String.join(" ", file)).startsWith("/usr/bin/ffmpeg").contains("-re -stream_loop -1 -threads 1 -i file:/srv/clip.mp4",
                 "floor(t*2.0000)").doesNotContain("rtsp_transport");
     }
 

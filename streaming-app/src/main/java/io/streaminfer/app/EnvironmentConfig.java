@@ -5,6 +5,7 @@ import io.streaminfer.core.StreamSetting;
 import io.streaminfer.pipeline.ModelOptions;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.TrustedProxies;
+import io.streaminfer.sources.AllowedHosts;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -84,7 +85,40 @@ public final class EnvironmentConfig {
                     + " s) must be at least STREAM_SOURCE_BACKOFF_MS (" + first.toMillis() + " ms)");
         }
         Duration stall = Duration.ofSeconds(integer("STREAM_SOURCE_STALL_TIMEOUT_S", 20, 1, 3600));
-        return new ServerSettings.Sources(file, ffmpeg, first, longest, stall);
+        return new ServerSettings.Sources(file, ffmpeg, first, longest, stall, sourcesRoot(), allowedHosts());
+    }
+
+    /** The folder local sources of the management API must be in: an existing directory, written absolute. */
+    private Path sourcesRoot() {
+        if (!present("STREAM_SOURCES_ROOT")) {
+            return null;
+        }
+        String value = env.get("STREAM_SOURCES_ROOT").trim();
+        Path root;
+        try {
+            root = Path.of(value);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigurationException("STREAM_SOURCES_ROOT", "is not a valid path");
+        }
+        if (!root.isAbsolute()) {
+            throw new ConfigurationException("STREAM_SOURCES_ROOT", "must be an absolute path, like /srv/streaming/sources");
+        }
+        if (!Files.isDirectory(root)) {
+            throw new ConfigurationException("STREAM_SOURCES_ROOT", "names no existing folder");
+        }
+        return root.normalize();
+    }
+
+    private AllowedHosts allowedHosts() {
+        if (!present("STREAM_SOURCES_ALLOWED_HOSTS")) {
+            return AllowedHosts.any();
+        }
+        try {
+            return AllowedHosts.parse(env.get("STREAM_SOURCES_ALLOWED_HOSTS"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("STREAM_SOURCES_ALLOWED_HOSTS", "expected host names, IP addresses or CIDR"
+                    + " ranges, comma separated (like cam1.example.org,192.168.10.0/24): " + e.getMessage());
+        }
     }
 
     private ModelOptions models() {

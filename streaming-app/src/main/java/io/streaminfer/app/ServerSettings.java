@@ -4,6 +4,7 @@ import io.streaminfer.core.StreamConfig;
 import io.streaminfer.pipeline.ModelOptions;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.TrustedProxies;
+import io.streaminfer.sources.AllowedHosts;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -63,10 +64,15 @@ public record ServerSettings(String host, int port, String managementHost, int m
      * @param maxBackoff   the longest wait between reconnects ({@code STREAM_SOURCE_MAX_BACKOFF_S}, default 30)
      * @param stallTimeout a connection without a frame for this long is retried
      *                     ({@code STREAM_SOURCE_STALL_TIMEOUT_S}, default 20)
+     * @param root         the folder local files and folders added through the management API must be
+     *                     in ({@code STREAM_SOURCES_ROOT}), or {@literal null}: none may be added there
+     * @param allowedHosts the hosts network sources may reach ({@code STREAM_SOURCES_ALLOWED_HOSTS}, default any)
      */
-    public record Sources(Path file, String ffmpeg, Duration firstBackoff, Duration maxBackoff, Duration stallTimeout) {
+    public record Sources(Path file, String ffmpeg, Duration firstBackoff, Duration maxBackoff, Duration stallTimeout,
+                          Path root, AllowedHosts allowedHosts) {
         /** Validates the values. */
         public Sources {
+            Objects.requireNonNull(allowedHosts, "allowedHosts");
             Objects.requireNonNull(ffmpeg, "ffmpeg");
             Objects.requireNonNull(firstBackoff, "firstBackoff");
             Objects.requireNonNull(maxBackoff, "maxBackoff");

@@ -125,7 +125,7 @@ final class SourcesApi {
         }
         try {
             SourceDefinition definition = SourcesFile.definition(body);
-            SourceStatus status = sources.add(definition);
+            SourceStatus status = sources.add(definition, SourceManager.Origin.API);
             LOG.atInfo().setMessage("source_added").addKeyValue("event", "source_added")
                     .addKeyValue("source", definition.id()).addKeyValue("url", definition.redactedUrl())
                     .addKeyValue("pipeline", definition.pipelineId()).addKeyValue("fps", definition.fps()).log();

@@ -99,7 +99,8 @@ public final class StreamingServer implements AutoCloseable {
         ServerSettings.Sources pulled = settings.sources();
         this.sources = new SourceManager(engine, SourceSettings.ofDefaults(settings.stream().maxFrameBytes())
                 .withFfmpeg(pulled.ffmpeg()).withBackoff(pulled.firstBackoff(), pulled.maxBackoff())
-                .withStallTimeout(pulled.stallTimeout()));
+                .withStallTimeout(pulled.stallTimeout()).withSourcesRoot(pulled.root())
+                .withAllowedHosts(pulled.allowedHosts()));
         sources.addListener(new SourceMeters(metrics, sources));
     }
 

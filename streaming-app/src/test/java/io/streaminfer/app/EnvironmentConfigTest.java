@@ -278,4 +278,38 @@ class EnvironmentConfigTest {
                 .hasMessageStartingWith("STREAM_MANAGEMENT_TOKEN: must differ from STREAM_AUTH_TOKEN")
                 .message().doesNotContain(MANAGEMENT_TOKEN);
     }
+
+    @Test
+    @DisplayName("sources: no local files through the API and any camera host by default; STREAM_SOURCES_ROOT and STREAM_SOURCES_ALLOWED_HOSTS are read")
+    void sourceBounds(@TempDir Path dir) {
+        ServerSettings.Sources defaults = EnvironmentConfig.parse(Map.of()).sources();
+        assertThat(defaults.root()).isNull();
+        assertThat(defaults.allowedHosts().anyHost()).isTrue();
+
+        ServerSettings.Sources set = EnvironmentConfig.parse(Map.of("STREAM_SOURCES_ROOT", dir + "/./",
+                "STREAM_SOURCES_ALLOWED_HOSTS", "cam1.example.org, 192.168.10.0/24")).sources();
+        assertThat(set.root()).isEqualTo(dir);
+        assertThat(set.allowedHosts().allows("cam1.example.org")).isTrue();
+        assertThat(set.allowedHosts().allows("192.168.10.3")).isTrue();
+        assertThat(set.allowedHosts().allows("169.254.169.254")).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused")
+    @CsvSource(delimiter = '|', value = {
+            "STREAM_SOURCES_ROOT|srv/sources|must be an absolute path",
+            "STREAM_SOURCES_ROOT|/nonexistent/sources|names no existing folder",
+            "STREAM_SOURCES_ROOT|/etc/hostname|names no existing folder",
+            "STREAM_SOURCES_ALLOWED_HOSTS|cam1.example.org,http://cam2|'http://cam2' is not a host name",
+            "STREAM_SOURCES_ALLOWED_HOSTS|10.0.0.0/40|prefix length",
+            "STREAM_SOURCES_ALLOWED_HOSTS|*.example.org|is not a host name, an IP address or a CIDR range",
+    })
+    @DisplayName("a bad sources root or host allow-list stops startup naming the variable")
+    void badSourceBounds(String variable, String value, String expectation) {
+        assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, value)))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(variable + ":")
+                .hasMessageContaining(expectation);
+        assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, " ")))
+                .hasMessage(variable + ": is set but empty: give it a value, or unset it to use the default");
+    }
 }
