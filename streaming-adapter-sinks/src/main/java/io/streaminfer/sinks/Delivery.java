@@ -15,7 +15,7 @@ interface Delivery {
     /** @return the kind, as in the config's {@code "sink"} key and the thread's name: {@code mqtt}, {@code webhook} */
     String kind();
 
-    /** @return the destination for logs, credentials masked; never {@literal null} */
+    /** @return the destination for logs, its URL shown by {@code Redaction.url}; never {@literal null} */
     String describe();
 
     /**

@@ -45,8 +45,9 @@ public interface EventSink extends AutoCloseable {
     boolean publishesResults();
 
     /**
-     * @return what this sink sends to, for logs and the management API, with passwords and
-     *         credential headers replaced by {@value Redaction#MASK}; never {@literal null}
+     * @return what this sink sends to, for logs and the management API: its URL as
+     *         {@link Redaction#url} shows it (no password, path or query) and credential headers
+     *         replaced by {@value Redaction#MASK}; never {@literal null}
      */
     String describe();
 

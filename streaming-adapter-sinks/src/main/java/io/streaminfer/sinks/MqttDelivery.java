@@ -1,5 +1,6 @@
 package io.streaminfer.sinks;
 
+import io.streaminfer.protocol.Redaction;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -131,7 +132,7 @@ final class MqttDelivery implements Delivery {
             @Override
             public void connectionLost(Throwable cause) {
                 // connected() now reads false; the next publish reconnects, or fails and is logged by the sink
-                LOG.log(Level.DEBUG, () -> "mqtt connection to " + settings.shownUrl() + " lost: " + cause);
+                LOG.log(Level.DEBUG, () -> "mqtt connection to " + settings.shownUrl() + " lost: " + Redaction.urlsIn(String.valueOf(cause)));
             }
 
             @Override
@@ -201,7 +202,10 @@ final class MqttDelivery implements Delivery {
         }
     }
 
-    /** Paho's sentence, its reason code and the cause's message: never the URL's userinfo, which Paho is not given. */
+    /**
+     * Paho's sentence, its reason code and the cause's message: never the URL's userinfo, which Paho
+     * is not given, and any URL quoted (a WebSocket broker's path) shown by the rule.
+     */
     static String reason(MqttException e) {
         StringBuilder reason = new StringBuilder(String.valueOf(e.getMessage())).append(" (").append(e.getReasonCode()).append(')');
         Throwable cause = e.getCause();
@@ -211,6 +215,6 @@ final class MqttDelivery implements Delivery {
                 reason.append(' ').append(cause.getMessage());
             }
         }
-        return reason.toString();
+        return Redaction.urlsIn(reason.toString());
     }
 }

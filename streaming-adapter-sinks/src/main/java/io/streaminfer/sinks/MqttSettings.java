@@ -16,7 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * userinfo instead.
  *
  * @param serverUri the broker's URL for the client, without userinfo
- * @param shownUrl  the configured URL with its password masked, for logs
+ * @param shownUrl  the configured URL as the server shows it ({@link Redaction#url}: password and path masked)
  * @param topic     where events go
  * @param qos       0, 1 or 2
  * @param clientId  the MQTT client identifier, never {@literal null}

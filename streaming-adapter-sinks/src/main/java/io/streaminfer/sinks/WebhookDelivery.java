@@ -5,18 +5,21 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.Map;
 
 /**
  * POSTs each event as {@code application/json} with the JDK's HTTP client, over HTTP/1.1 (no
  * upgrade attempt a plain webhook receiver might trip on). A 2xx answer delivers the event; a
  * 4xx other than 408 (timeout) and 429 (too many requests) rejects it for good, since sending
- * the same body again would get the same answer; any other answer or I/O error is retried.
+ * the same body again would get the same answer; any other answer or I/O error is retried. Only
+ * the first {@value #MAX_ANSWER_BYTES} bytes of an answer's body are read: a larger answer's
+ * connection is dropped.
  */
 final class WebhookDelivery implements Delivery {
 
     private static final System.Logger LOG = System.getLogger(WebhookDelivery.class.getName());
+    /** Bytes of an answer's body read at most; the status is all the sink needs. */
+    static final int MAX_ANSWER_BYTES = 4096;
 
     private final WebhookSettings settings;
     private final HttpClient client;
@@ -63,10 +66,10 @@ final class WebhookDelivery implements Delivery {
         HttpRequest request = template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
         int status;
         try {
-            status = waits.run(() -> client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+            status = waits.run(() -> client.send(request, BoundedDiscard.handler(MAX_ANSWER_BYTES)).statusCode());
         } catch (IOException e) {
             answered = false;
-            return Attempt.retry(e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            return Attempt.retry(reason(e));
         } catch (InterruptedException e) {
             return Attempt.retry("closing"); // the sink ends after this attempt
         }
@@ -78,6 +81,15 @@ final class WebhookDelivery implements Delivery {
             return Attempt.rejected("HTTP " + status);
         }
         return Attempt.retry("HTTP " + status);
+    }
+
+    /** The exception's class and message, any URL in it shown by the rule (the message may quote the request's). */
+    private String reason(IOException e) {
+        if (e.getMessage() == null) {
+            return e.getClass().getSimpleName();
+        }
+        String url = settings.url().toString();
+        return e.getClass().getSimpleName() + " " + Redaction.urlsIn(e.getMessage().replace(url, settings.shownUrl()));
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code {"sink": "webhook", "url": "https://...", "headers": {"Authorization": "Bearer ..."}, "timeout_ms": 5000}}.
  *
  * @param url      where events are POSTed
- * @param shownUrl the URL with credential query parameters masked, for logs
+ * @param shownUrl the URL as the server shows it ({@link Redaction#url}: host and port, path and query masked)
  * @param headers  sent with every request, in order
  * @param timeout  for connecting and for each request's answer
  */

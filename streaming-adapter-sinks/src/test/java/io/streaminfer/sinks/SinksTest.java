@@ -36,7 +36,7 @@ class SinksTest {
         "{'sink': 'mqtt', 'url': 'mqtts://user:secret@127.0.0.1'}"
             + "|mqtt sink: 'url' must start with tcp://, ssl://, ws:// or wss://, got mqtts://user:***@127.0.0.1",
         "{'sink': 'mqtt', 'url': 'tcp://127.0.0.1:1883/events'}"
-            + "|mqtt sink: 'url' of a tcp:// broker takes no path, got tcp://127.0.0.1:1883/events",
+            + "|mqtt sink: 'url' of a tcp:// broker takes no path, got tcp://127.0.0.1:1883/***",
         "{'sink': 'mqtt', 'url': 'tcp:///nohost'}"
             + "|mqtt sink: 'url' names no host",
         "{'sink': 'mqtt', 'url': 'tcp://127.0.0.1:1883', 'qos': 3}"
@@ -62,9 +62,9 @@ class SinksTest {
         "{'sink': 'mqtt', 'url': 'tcp://127.0.0.1:1883', 'results': 'yes'}"
             + "|mqtt sink: 'results' must be true or false, got \"yes\"",
         "{'sink': 'webhook', 'url': 'ftp://127.0.0.1/hook'}"
-            + "|webhook sink: 'url' must start with http:// or https://, got ftp://127.0.0.1/hook",
+            + "|webhook sink: 'url' must start with http:// or https://, got ftp://127.0.0.1/***",
         "{'sink': 'webhook', 'url': 'http://user:secret@127.0.0.1/hook'}"
-            + "|webhook sink: 'url' must not hold credentials; put them in 'headers' (like \"Authorization\"): http://user:***@127.0.0.1/hook",
+            + "|webhook sink: 'url' must not hold credentials; put them in 'headers' (like \"Authorization\"): http://user:***@127.0.0.1/***",
         "{'sink': 'webhook', 'url': 'http://127.0.0.1/hook', 'topic': 'x'}"
             + "|webhook sink: unknown key 'topic' (known keys: headers, queue_capacity, results, sink, timeout_ms, url)",
         "{'sink': 'webhook', 'url': 'http://127.0.0.1/hook', 'headers': {'Host': 'secret.example'}}"
@@ -97,11 +97,11 @@ class SinksTest {
     }
 
     @Test
-    @DisplayName("A webhook sink masks credential headers in its description and may publish results")
+    @DisplayName("A webhook sink shows its URL's host and port only, masks credential headers, and may publish results")
     void webhookDescription() {
-        try (EventSink sink = Sinks.create(config("{'sink': 'webhook', 'url': 'http://127.0.0.1:9/hook?token=abc',"
+        try (EventSink sink = Sinks.create(config("{'sink': 'webhook', 'url': 'http://127.0.0.1:9/services/T000/B000/SECRET?pw=abc',"
                 + " 'results': true, 'headers': {'Authorization': 'Bearer abc', 'X-Team': 'red'}}"))) {
-            assertThat(sink.describe()).isEqualTo("webhook http://127.0.0.1:9/hook?token=*** headers {Authorization=***, X-Team=red}");
+            assertThat(sink.describe()).isEqualTo("webhook http://127.0.0.1:9/***?*** headers {Authorization=***, X-Team=red}");
             assertThat(sink.publishesResults()).isTrue();
         }
         assertThat(SinkThreads.alive(null)).isEmpty();

@@ -55,6 +55,11 @@ final class WebhookReceiver implements AutoCloseable {
         return requests.stream().map(Request::index).toList();
     }
 
+    /** @return the port it listens on (or listened on, when stopped) */
+    int port() {
+        return port;
+    }
+
     /** @return {@code http://127.0.0.1:<port>/hook} */
     String url() {
         return "http://127.0.0.1:" + port + "/hook";

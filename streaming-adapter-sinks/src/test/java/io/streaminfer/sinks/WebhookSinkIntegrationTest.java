@@ -8,9 +8,17 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.stream.IntStream;
@@ -131,6 +139,72 @@ class WebhookSinkIntegrationTest {
         assertThat(receiver.indexes()).isSorted().doesNotHaveDuplicates().contains(51);
         assertThat(logs.count(Level.WARNING, "is down")).isEqualTo(1);
         assertThat(logs.count(Level.INFO, "is up again after")).isEqualTo(1);
+    }
+
+    @Test
+    @DisplayName("A sink that is down is logged with its endpoint's host and port: never the secret in its path or query")
+    void downLineHidesPathAndQuery() {
+        String shown = "http://127.0.0.1:" + receiver.port();
+        receiver.stop();
+        EventSink sink = sink(Map.of("sink", "webhook", "url", shown + "/services/T000/B000/PATHSECRET?pwd=QUERYSECRET",
+                "timeout_ms", 5000));
+
+        sink.publish(TestEvents.zoneEvent(1));
+
+        await().atMost(SinkTimeouts.DELIVERY).until(() -> logs.count(Level.WARNING, "is down") == 1);
+        assertThat(logs.messages()).filteredOn(line -> line.contains("is down"))
+                .singleElement().asString().contains("webhook " + shown + "/***?***");
+        assertThat(logs.messages()).noneMatch(line -> line.contains("SECRET"));
+        assertThat(sink.describe()).doesNotContain("SECRET");
+    }
+
+    /** More than any answer the sink may read: an endpoint answering this much per event must not be downloaded. */
+    private static final long HUGE_ANSWER_BYTES = 256L * 1024 * 1024;
+    /**
+     * What the answering server may manage to write before it notices the dropped connection:
+     * the read limit plus what the kernel's socket buffers on both sides take in (a few MiB on loopback).
+     */
+    private static final long WRITTEN_AT_MOST = 32L * 1024 * 1024;
+
+    @ParameterizedTest(name = "chunked {0}")
+    @ValueSource(booleans = {true, false})
+    @DisplayName("An endpoint answering 256 MiB per event is not downloaded: the sink reads a few KiB, drops the connection, counts the event sent")
+    void hugeAnswersAreNotDownloaded(boolean chunked) throws Exception {
+        List<Long> written = new CopyOnWriteArrayList<>();
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        endpoint.setExecutor(Executors.newCachedThreadPool());
+        endpoint.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            long sent = 0;
+            try (OutputStream body = exchange.getResponseBody()) {
+                exchange.sendResponseHeaders(200, chunked ? 0 : HUGE_ANSWER_BYTES);
+                byte[] chunk = new byte[64 * 1024];
+                while (sent < HUGE_ANSWER_BYTES) {
+                    body.write(chunk);
+                    sent += chunk.length;
+                }
+            } catch (IOException e) { // the sink dropped the connection: what this test wants
+                exchange.close();
+            } finally {
+                written.add(sent);
+            }
+        });
+        endpoint.start();
+        try {
+            EventSink sink = sink(Map.of("sink", "webhook", "url",
+                    "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/hook", "timeout_ms", 5000));
+
+            sink.publish(TestEvents.zoneEvent(1));
+            sink.publish(TestEvents.zoneEvent(2));
+
+            await().atMost(SinkTimeouts.DELIVERY).until(() -> sink.stats().sent() == 2);
+            await().atMost(SinkTimeouts.DELIVERY).until(() -> written.size() == 2); // both answers ended, by the sink's hand
+            assertThat(written).allSatisfy(bytes -> assertThat(bytes).isLessThan(WRITTEN_AT_MOST));
+            assertThat(sink.stats().failed()).isZero();
+        } finally {
+            endpoint.stop(0);
+            ((java.util.concurrent.ExecutorService) endpoint.getExecutor()).shutdownNow();
+        }
     }
 
     @Test

@@ -139,7 +139,8 @@ final class FfmpegReader implements FrameReader {
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = errors.readLine()) != null) {
-                String shown = line.replace(url, Redaction.url(url));
+                // the URL as given, then any URL FFmpeg quotes in its own way (without userinfo, say), by the rule
+                String shown = Redaction.urlsIn(line.replace(url, Redaction.url(url)));
                 for (String secret : secrets) {
                     shown = shown.replace(secret, Redaction.MASK);
                 }

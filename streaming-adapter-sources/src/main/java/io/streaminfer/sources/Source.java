@@ -253,8 +253,8 @@ final class Source {
             }
         } catch (IOException e) {
             if (!stopping) {
-                fail(cutReason != null ? cutReason : withDetail(Redaction.url(e.getMessage() == null ? "the connection failed" : e.getMessage())
-                        .replace(definition.url(), definition.redactedUrl()), opened));
+                fail(cutReason != null ? cutReason : withDetail(Redaction.urlsIn((e.getMessage() == null ? "the connection failed"
+                        : e.getMessage()).replace(definition.url(), definition.redactedUrl())), opened));
             }
         } catch (RuntimeException e) { // a bug must not end the source's thread: log it and retry
             LOG.log(System.Logger.Level.WARNING, "source " + definition.id() + " failed", e);

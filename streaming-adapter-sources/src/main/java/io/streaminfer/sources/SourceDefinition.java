@@ -128,7 +128,7 @@ public record SourceDefinition(String id, String url, String pipelineId, double 
         return SourceUrl.parse(id, url); // checked when built: cannot fail here
     }
 
-    /** @return the URL with credentials masked, for logs, the API and metrics */
+    /** @return the URL as the server shows it ({@link Redaction#url}), for logs and the management API */
     public String redactedUrl() {
         return Redaction.url(url);
     }

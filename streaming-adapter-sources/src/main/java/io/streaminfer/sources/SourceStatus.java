@@ -8,7 +8,7 @@ import java.util.Locale;
  * source's life, across reconnects.
  *
  * @param id          the source's id
- * @param url         its URL, credentials masked
+ * @param url         its URL as {@code Redaction.url} shows it: no password, path or query
  * @param pipelineId  its pipeline
  * @param fps         the most frames a second it sends to the pipeline
  * @param kind        how it is read

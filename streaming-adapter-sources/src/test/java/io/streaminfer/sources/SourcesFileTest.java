@@ -30,7 +30,10 @@ class SourcesFileTest {
                 SourceDefinition.Kind.MJPEG, SourceDefinition.Kind.FOLDER, SourceDefinition.Kind.FFMPEG, SourceDefinition.Kind.FFMPEG);
         assertThat(sources.get(1).fps()).isEqualTo(SourceDefinition.DEFAULT_FPS);
         assertThat(sources.get(2).fps()).isEqualTo(0.5);
-        assertThat(sources.get(0).toString()).contains("rtsp://user:***@10.0.0.7/stream1").doesNotContain("pw");
+        assertThat(sources.get(0).toString()).contains("rtsp://user:***@10.0.0.7/***").doesNotContain("pw").doesNotContain("stream1");
+        // shown by the one rule: network URLs keep scheme, user, host and port; local files stay as written
+        assertThat(sources).extracting(SourceDefinition::redactedUrl).containsExactly("rtsp://user:***@10.0.0.7/***",
+                "http://10.0.0.8/***", dir.toString(), "file:///srv/clip.mp4", "https://cdn.example/***");
     }
 
     @ParameterizedTest(name = "{0}")

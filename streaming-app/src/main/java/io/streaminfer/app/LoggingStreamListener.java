@@ -5,9 +5,12 @@ import io.streaminfer.core.PipelineException;
 import io.streaminfer.core.SessionStats;
 import io.streaminfer.core.StreamListener;
 import io.streaminfer.core.StreamSession;
+import io.streaminfer.protocol.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -15,13 +18,23 @@ import java.util.regex.Pattern;
  * pairs (top-level fields of the JSON line): {@code stream_connect}, {@code stream_refused},
  * {@code stream_disconnect} with the session's totals, {@code slow_down} and
  * {@code pipeline_error}; per-frame events only at debug. Values a client chose are stripped of
- * control characters and shortened, so that a client cannot forge text log lines.
+ * control characters and shortened, so that a client cannot forge text log lines. A refused
+ * connection's {@code pipeline_id} is logged only when it names a pipeline the server offers;
+ * any other is shown as {@value Redaction#MASK} with its length: a client that sends its token
+ * as the pipeline id (a mangled URL, a swapped field) must not put the token in the log.
  */
 final class LoggingStreamListener implements StreamListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.streaminfer.sessions");
     private static final int MAX_VALUE_LENGTH = 80;
     private static final Pattern CREDENTIAL = Pattern.compile("(?i)(access_token|token|password|secret)=[^&\\s]*");
+
+    private final Predicate<String> offered;
+
+    /** @param offered whether a pipeline id names a pipeline of the registry (ids that do are logged as they are) */
+    LoggingStreamListener(Predicate<String> offered) {
+        this.offered = offered;
+    }
 
     @Override
     public void sessionOpened(StreamSession session) {
@@ -35,12 +48,15 @@ final class LoggingStreamListener implements StreamListener {
 
     @Override
     public void sessionRefused(ErrorCode code, String pipelineId, String remote) {
-        LOG.atInfo().setMessage("stream_refused")
+        LoggingEventBuilder refused = LOG.atInfo().setMessage("stream_refused")
                 .addKeyValue("event", "stream_refused")
-                .addKeyValue("code", code.wireName())
-                .addKeyValue("pipeline_id", safe(pipelineId))
-                .addKeyValue("remote", safe(remote))
-                .log();
+                .addKeyValue("code", code.wireName());
+        if (pipelineId == null || pipelineId.isEmpty() || offered.test(pipelineId)) {
+            refused.addKeyValue("pipeline_id", safe(pipelineId));
+        } else { // not one of ours: whatever the client sent, possibly a secret; its shape is enough to debug with
+            refused.addKeyValue("pipeline_id", Redaction.MASK).addKeyValue("pipeline_id_length", pipelineId.length());
+        }
+        refused.addKeyValue("remote", safe(remote)).log();
     }
 
     @Override

@@ -30,7 +30,7 @@ import java.util.Optional;
  * status), {@code GET /sources/<id>}, and, with {@code STREAM_MANAGEMENT_TOKEN} (the rule of
  * {@code /sessions}), {@code GET /sources/<id>/latest.jpg} (the newest frame: a live picture of
  * the camera), {@code POST /sources} (add one: a definition as the sources file holds) and
- * {@code DELETE /sources/<id>}. URLs are shown with credentials masked.
+ * {@code DELETE /sources/<id>}. URLs are shown by {@code Redaction.url}: no password, path or query.
  * Sources added here live until removed or until the server stops; the sources file is the
  * durable list.
  */

@@ -88,7 +88,7 @@ public final class StreamingServer implements AutoCloseable {
         this.engine = StreamEngine.builder(registry)
                 .config(settings.stream())
                 .workers(settings.workers())
-                .listener(StreamListener.all(new LoggingStreamListener(), streamMetrics))
+                .listener(StreamListener.all(new LoggingStreamListener(id -> registry.find(id).isPresent()), streamMetrics))
                 .build();
         streamMetrics.bindEngine(engine);
         this.reloads = new PipelineReloads(registry, settings.pipelinesFile(), metrics, streamMetrics);

@@ -61,7 +61,7 @@ class ServerProcessIntegrationTest {
     }
 
     @Test
-    @DisplayName("JSON logs: one object per line; connect and disconnect share the session id and the client's totals; no token leaks")
+    @DisplayName("JSON logs: one object per line; connect and disconnect share the session id and the client's totals; no token leaks, not even sent as the pipeline id")
     void jsonLogsTellTheSessionsStory() throws Exception {
         String secret = "tok-" + java.util.UUID.randomUUID();
         Process process = java("STREAM_HOST", "127.0.0.1", "STREAM_PORT", "0", "STREAM_MANAGEMENT_PORT", "0");
@@ -77,6 +77,8 @@ class ServerProcessIntegrationTest {
             try (StreamClient client = StreamClient.create(URI.create("ws://127.0.0.1:" + port))) {
                 StreamClient.Stream mangled = client.open("noop&access_token=" + secret); // a client that encoded its URL wrongly
                 assertThat(mangled.next(Timeouts.ANSWER).error()).isEqualTo("invalid_pipeline");
+                StreamClient.Stream swapped = client.open(secret); // a client that sent its token as the pipeline id
+                assertThat(swapped.next(Timeouts.ANSWER).error()).isEqualTo("invalid_pipeline");
                 StreamClient.Stream stream = client.open("noop");
                 for (int i = 0; i < 5; i++) {
                     stream.send(SampleFrames.coffee());
@@ -120,6 +122,8 @@ class ServerProcessIntegrationTest {
         assertThat(started.get("management_port").asInt()).isPositive();
         assertThat(events).anyMatch(e -> "server_stopping".equals(e.path("event").asText()));
         assertThat(events).anyMatch(e -> "stream_refused".equals(e.path("event").asText()));
+        assertThat(events).anyMatch(e -> "stream_refused".equals(e.path("event").asText())
+                && "***".equals(e.path("pipeline_id").asText()) && e.path("pipeline_id_length").asInt() == secret.length());
     }
 
     @Test
