@@ -34,7 +34,8 @@ public final class Redaction {
     /**
      * Shows a URL by the server's one rule: the scheme, the user name, the host and the port stay;
      * the password, the whole path, the query and the fragment are each replaced by {@value #MASK}
-     * when present and non-empty. {@code rtsp://viewer:pw@192.168.1.20/stream2?pwd=x} becomes
+     * when present and non-empty. A userinfo without a password ({@code https://TOKEN@host}) is
+     * hidden whole: that form carries tokens, not user names. {@code rtsp://viewer:pw@192.168.1.20/stream2?pwd=x} becomes
      * {@code rtsp://viewer:***@192.168.1.20/***?***}, {@code https://hooks.slack.com/services/T0/B0/X}
      * becomes {@code https://hooks.slack.com/***}, {@code tcp://broker:1883} stays as it is. Secrets
      * live in paths (chat webhooks, stream keys) and in query parameters of any name, so no word
@@ -136,8 +137,8 @@ public final class Redaction {
             int colon = url.indexOf(':', start);
             if (colon >= 0 && colon < at) {
                 out.append(url, start, colon + 1).append(colon + 1 == at ? "" : MASK);
-            } else {
-                out.append(url, start, at);
+            } else { // a userinfo with no password is how tokens travel (https://TOKEN@host): hidden whole
+                out.append(at > start ? MASK : "");
             }
             out.append('@');
             hostStart = at + 1;

@@ -23,7 +23,8 @@ class RedactionTest {
         "tcp://user:secret@host:1883|tcp://user:***@host:1883",
         "ssl://user:p%40ss@broker.example:8883|ssl://user:***@broker.example:8883",
         "tcp://user:p@ss@host:1883|tcp://user:***@host:1883",
-        "tcp://user@host:1883|tcp://user@host:1883",
+        "tcp://user@host:1883|tcp://***@host:1883",
+        "https://ghp_TOKEN@github.com/org/repo|https://***@github.com/***",
         "rtsp://user:@host/|rtsp://user:@host/",
         "rtsp://:secret@host|rtsp://:***@host",
         // paths, queries and fragments, whatever their names
