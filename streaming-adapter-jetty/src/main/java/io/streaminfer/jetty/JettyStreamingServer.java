@@ -382,7 +382,9 @@ public final class JettyStreamingServer implements TransportServer {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            content.serve(request.getMethod(), request.getRequestURI(), new HttpContent.Response() {
+            HttpContent.Credentials credentials = new HttpContent.Credentials(
+                    java.util.Collections.list(request.getHeaders("Authorization")), request.getQueryString());
+            content.serve(request.getMethod(), request.getRequestURI(), credentials, new HttpContent.Response() {
                 @Override
                 public void header(String name, String value) {
                     response.setHeader(name, value);

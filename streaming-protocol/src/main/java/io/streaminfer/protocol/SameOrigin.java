@@ -7,7 +7,9 @@ import java.util.Locale;
  * request's {@code Host} header names it: the page that made the request is then the server's own
  * (its web console), not another site's. The host is compared without case, the port with the
  * scheme's default filled in on both sides ({@code http} 80, {@code https} 443; a {@code Host}
- * without a port is taken at the origin's default port, as a browser sends it). {@code Origin:
+ * without a port is taken at the origin's default port, as a browser sends it). The scheme itself
+ * is not compared: the {@code Host} does not carry it, and one port serves one scheme, so a page
+ * on the same host and port is the server's own, behind a TLS proxy too. {@code Origin:
  * null} (a sandboxed frame, a file, a redirect across sites), a scheme other than {@code http} and
  * {@code https}, anything that does not parse, and a missing {@code Host} are all foreign: the
  * answer is never "same" by doubt.
