@@ -263,12 +263,22 @@ final class ManagementServer implements AutoCloseable {
             send(request, response, callback, 200, JSON, json(engine.sessions().stream().map(Endpoints::describe).toList()));
         }
 
-        /** Answers 401 or 403 when the request may not use a guarded endpoint; {@literal false} when it may. */
+        /**
+         * Answers 401 or 403 when the request may not use a guarded endpoint ({@link ManagementAccess#check},
+         * then {@link ManagementAccess#hostAllowed}); {@literal false} when it may.
+         */
         static boolean refused(ManagementAccess access, Request request, Response response, Callback callback)
                 throws JsonProcessingException {
             switch (access.check(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
                 case ALLOWED -> {
-                    return false;
+                    if (access.hostAllowed(request.getHeaders().get(HttpHeader.HOST))) {
+                        return false;
+                    }
+                    send(request, response, callback, HttpStatus.FORBIDDEN_403, JSON, json(Map.of(
+                            "error", "forbidden",
+                            "detail", "without STREAM_MANAGEMENT_TOKEN this listener takes such requests only when they are"
+                                    + " addressed to 127.0.0.1, [::1] or localhost, never by another name (a web page could"
+                                    + " point a name of its own at this machine)")));
                 }
                 case UNAUTHORIZED -> {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"management\"");

@@ -27,9 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The management listener in its open mode (loopback, no token: what its own 403 recommends)
  * against requests shaped exactly as a browser sends them from a page of another site: raw HTTP
  * on a socket, with the {@code Origin}, {@code Sec-Fetch-*} and {@code Content-Type} headers a
- * browser adds to a form post or a no-cors {@code fetch}. None may add a source or reload the
- * pipelines; tools (no Origin) and the listener's own origin keep working, and a CORS preflight
- * never gets an {@code Access-Control-Allow-*} header.
+ * browser adds to a form post or a no-cors {@code fetch}, and the {@code Host} of a page that
+ * rebound its name to 127.0.0.1. None may add a source or reload the pipelines; tools (no Origin)
+ * and the listener's own origin keep working, and a CORS preflight never gets an
+ * {@code Access-Control-Allow-*} header.
  */
 class ManagementCrossSiteIntegrationTest {
 
@@ -130,6 +131,24 @@ class ManagementCrossSiteIntegrationTest {
     }
 
     @Test
+    @DisplayName("DNS rebinding: a page whose own name points at 127.0.0.1 is same-origin to the browser, but its Host is refused 403 in the open mode")
+    void rebindingIsRefused() throws IOException {
+        String rebound = "evil.example:" + server.managementPort();
+        Answer add = sendTo(rebound, "POST", "/sources", definition("rebound"), "Origin: http://" + rebound,
+                "Sec-Fetch-Site: same-origin", "Content-Type: application/json");
+        assertThat(add.status()).as(add.text()).isEqualTo(403);
+        assertThat(add.json().get("detail").asText()).contains("127.0.0.1", "localhost").doesNotContain("evil.example");
+        assertThat(sendTo(rebound, "GET", "/sessions", null).status()).as("client addresses").isEqualTo(403);
+        assertThat(sendTo(rebound, "POST", "/pipelines/reload", null).status()).isEqualTo(403);
+        assertThat(server.sources().ids()).isEmpty();
+        assertThat(server.pipelineIds()).containsExactly("before");
+
+        assertThat(sendTo(rebound, "GET", "/health", null).status()).as("probes answer any name").isEqualTo(200);
+        assertThat(sendTo("localhost:" + server.managementPort(), "GET", "/sessions", null).status()).isEqualTo(200);
+        assertThat(sendTo("[::1]:" + server.managementPort(), "GET", "/sessions", null).status()).isEqualTo(200);
+    }
+
+    @Test
     @DisplayName("a CORS preflight gets 405 and no Access-Control-Allow-* header, on every path")
     void preflightIsRefused() throws IOException {
         for (String path : List.of("/sources", "/sources/x", "/pipelines/reload", "/health")) {
@@ -150,7 +169,12 @@ class ManagementCrossSiteIntegrationTest {
 
     /** Sends one request as a browser would frame it (HTTP/1.1, Host of the listener), on its own connection. */
     private Answer send(String method, String path, String body, String... headers) throws IOException {
-        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + server.managementPort()
+        return sendTo("127.0.0.1:" + server.managementPort(), method, path, body, headers);
+    }
+
+    /** The same, addressed to {@code host} as a browser names it in the {@code Host} header. */
+    private Answer sendTo(String host, String method, String path, String body, String... headers) throws IOException {
+        StringBuilder request = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host
                 + "\r\nUser-Agent: Mozilla/5.0\r\nAccept: */*\r\nConnection: close\r\n");
         for (String header : headers) {
             request.append(header).append("\r\n");
