@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link SourceFeeds}). It receives the source's results as text messages (the same JSON as a
  * session's answers) and, with {@code ?frames=true}, each frame's JPEG as a binary message just
  * before its result. A watcher that reads slowly loses results; it never slows the source. The
- * same origin and token rules as the stream endpoint apply. Anything the watcher sends is answered
+ * same origin and token rules as the stream endpoint apply, and without an origin list a page of
+ * another site may not watch ({@link AccessPolicy#watcherOriginAllowed}): the standalone servers
+ * answer it 403 before the upgrade, a bare container gets it closed with 1008. Anything the watcher sends is answered
  * {@code invalid_message} and closed with 1003, from its first part: the handlers take messages in
  * parts, so no container buffers a whole message of a watcher (nor refuses it with 1009 first).
  * A container's frame guard that refuses a watcher's frames from their headers can run the refusal
@@ -51,6 +53,7 @@ public final class SourceWatchEndpoint extends Endpoint {
     private static final String READ_ONLY = JsonMessageCodec.errorText("invalid_message", "watchers are read-only: send nothing");
     private static final String SUBSCRIPTION_KEY = SourceFeeds.Subscription.class.getName();
     private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".watcher.authorized";
+    private static final String ORIGIN_ALLOWED_KEY = AccessPolicy.class.getName() + ".watcher.originAllowed";
     private static final int POLICY_VIOLATION = 1008;
     private static final int CANNOT_ACCEPT = 1003;
 
@@ -86,6 +89,9 @@ public final class SourceWatchEndpoint extends Endpoint {
                     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
                         sec.getUserProperties().put(AUTHORIZED_KEY,
                                 access.authorized(request.getHeaders(), request.getParameterMap()));
+                        // checkOrigin is not told the Host: a container without our guard in front closes after the upgrade
+                        sec.getUserProperties().put(ORIGIN_ALLOWED_KEY, access.watcherOriginAllowed(
+                                header(request, "Origin"), header(request, "Host")));
                     }
                 })
                 .build();
@@ -103,6 +109,10 @@ public final class SourceWatchEndpoint extends Endpoint {
                     + "'Authorization: Bearer <token>' or the access_token query parameter"), POLICY_VIOLATION, "unauthorized");
             return;
         }
+        if (Boolean.FALSE.equals(config.getUserProperties().get(ORIGIN_ALLOWED_KEY))) {
+            close(session, POLICY_VIOLATION, "origin not allowed"); // nothing for another site's page to read
+            return;
+        }
         String id = session.getPathParameters().get("source_id");
         List<String> frames = session.getRequestParameterMap().get(SourceFeeds.FRAMES_PARAMETER);
         boolean wantsFrames = frames != null && !frames.isEmpty() && SourceFeeds.framesWanted(frames.get(0));
@@ -112,6 +122,15 @@ public final class SourceWatchEndpoint extends Endpoint {
             return;
         }
         session.getUserProperties().put(SUBSCRIPTION_KEY, subscription.get());
+    }
+
+    private static String header(HandshakeRequest request, String name) {
+        for (java.util.Map.Entry<String, List<String>> header : request.getHeaders().entrySet()) {
+            if (name.equalsIgnoreCase(header.getKey()) && header.getValue() != null && !header.getValue().isEmpty()) {
+                return header.getValue().get(0);
+            }
+        }
+        return null;
     }
 
     private void refuseInput(Session session) {

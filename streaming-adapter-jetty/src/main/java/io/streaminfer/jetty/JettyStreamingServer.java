@@ -215,7 +215,8 @@ public final class JettyStreamingServer implements TransportServer {
      * Checks WebSocket handshakes before Jetty upgrades them, as the Tyrus runtime does: 503 with
      * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake
      * ({@link HandshakeCheck}), 401 without the token (the Jakarta API alone could only accept
-     * and then close with 1008).
+     * and then close with 1008), 403 for a source's watcher from another site's page
+     * ({@link AccessPolicy#watcherOriginAllowed}).
      */
     private static final class HandshakeGuard extends Handler.Wrapper {
         private final StreamEngine engine;
@@ -241,6 +242,11 @@ public final class JettyStreamingServer implements TransportServer {
                 if (access.tokenRequired() && !access.authorized(headers(request), parameters(request))) {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                     return answer(response, callback, 401, "a valid token is required");
+                }
+                String path = request.getHttpURI().getPath();
+                if (path != null && path.startsWith(SourceFeeds.PATH_PREFIX)
+                        && !access.watcherOriginAllowed(headers.get(HttpHeader.ORIGIN), headers.get(HttpHeader.HOST))) {
+                    return answer(response, callback, 403, AccessPolicy.WATCHER_ORIGIN_REFUSED); // checkOrigin knows no Host
                 }
             }
             return super.handle(request, response, callback);
@@ -376,7 +382,9 @@ public final class JettyStreamingServer implements TransportServer {
 
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            content.serve(request.getMethod(), request.getRequestURI(), new HttpContent.Response() {
+            HttpContent.Credentials credentials = new HttpContent.Credentials(
+                    java.util.Collections.list(request.getHeaders("Authorization")), request.getQueryString());
+            content.serve(request.getMethod(), request.getRequestURI(), credentials, new HttpContent.Response() {
                 @Override
                 public void header(String name, String value) {
                     response.setHeader(name, value);

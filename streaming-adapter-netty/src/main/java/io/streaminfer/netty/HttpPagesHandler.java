@@ -54,7 +54,10 @@ final class HttpPagesHandler extends ChannelInboundHandlerAdapter {
         Map<String, String> headers = new LinkedHashMap<>();
         FullHttpResponse[] answer = new FullHttpResponse[1];
         try {
-            content.serve(request.method().name(), query < 0 ? uri : uri.substring(0, query), new HttpContent.Response() {
+            HttpContent.Credentials credentials = new HttpContent.Credentials(
+                    request.headers().getAll(HttpHeaderNames.AUTHORIZATION), query < 0 ? null : uri.substring(query + 1));
+            String path = query < 0 ? uri : uri.substring(0, query);
+            content.serve(request.method().name(), path, credentials, new HttpContent.Response() {
                 @Override
                 public void header(String name, String value) {
                     headers.put(name, value);

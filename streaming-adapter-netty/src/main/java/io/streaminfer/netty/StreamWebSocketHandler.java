@@ -54,7 +54,8 @@ import java.util.Optional;
  *
  * <p>Given {@link SourceFeeds}, it serves read-only watchers of the sources at
  * {@code /ws/sources/<id>[?frames=true]} beside the streams, after the same handshake checks (the
- * engine admits no session for them): each result of the source as a text frame, its JPEG as a
+ * engine admits no session for them) and one more: without an origin list, a page of another site
+ * is refused with 403 ({@link AccessPolicy#watcherOriginAllowed}). Each result of the source as a text frame, its JPEG as a
  * binary frame before it when asked, one message at a time with the newest result waiting in the
  * feed ({@link SourceWatcher}); an unknown source gets {@code invalid_source} and 1008, anything a
  * watcher sends {@code invalid_message} and 1003.
@@ -174,6 +175,9 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY).trim();
         String path = pathOf(request.uri());
         if (!PATH.equals(path)) {
+            if (!access.watcherOriginAllowed(headers.get(HttpHeaderNames.ORIGIN), headers.get(HttpHeaderNames.HOST))) {
+                return refuse(ctx, new HandshakeCheck.Refusal(403, "Forbidden", AccessPolicy.WATCHER_ORIGIN_REFUSED, Map.of()));
+            }
             // the id as sent when it decodes to something else than one path segment: the feeds name it unknown
             String id = SourceFeeds.sourceIdOf(uri.path()).or(() -> SourceFeeds.sourceIdOf(path)).orElseThrow();
             return new Watch(id, SourceFeeds.framesWanted(first(parameters, SourceFeeds.FRAMES_PARAMETER)), key);

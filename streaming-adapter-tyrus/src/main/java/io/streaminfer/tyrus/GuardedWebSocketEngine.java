@@ -1,5 +1,6 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.core.StreamSession;
 import io.streaminfer.protocol.AccessPolicy;
@@ -22,7 +23,8 @@ import java.util.Optional;
 /**
  * Tyrus' engine with our guards. Before Tyrus sees a WebSocket handshake: a draining server
  * answers 503 with {@code Retry-After}, a malformed handshake 400 (426 for another version,
- * {@link HandshakeCheck}), a client without the token 401; every refusal is a complete response.
+ * {@link HandshakeCheck}), a client without the token 401, a source's watcher from another
+ * site's page 403 ({@link AccessPolicy#watcherOriginAllowed}); every refusal is a complete response.
  * Each upgraded connection gets a {@link MessageSizeGuard} in front of its read handler, bound to
  * the engine's session of that connection and reading under the engine's memory budget, and a
  * {@link LingeringCloseWriter}; bytes that came
@@ -70,6 +72,12 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
                 response.setStatus(401);
                 response.setReasonPhrase("Unauthorized");
                 response.getHeaders().put("WWW-Authenticate", List.of("Bearer"));
+                return complete(response, REFUSED);
+            }
+            if (request.getRequestUri().startsWith(SourceFeeds.PATH_PREFIX)
+                    && !access.watcherOriginAllowed(request.getHeader("Origin"), request.getHeader("Host"))) {
+                response.setStatus(403); // Tyrus' origin check knows no Host: a foreign page is refused here
+                response.setReasonPhrase("Forbidden");
                 return complete(response, REFUSED);
             }
         }

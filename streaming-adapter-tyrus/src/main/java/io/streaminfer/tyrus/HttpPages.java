@@ -28,7 +28,10 @@ final class HttpPages extends HttpHandler {
 
     @Override
     public void service(Request request, Response response) throws Exception {
-        content.serve(request.getMethod().getMethodString(), request.getRequestURI(), new HttpContent.Response() {
+        java.util.List<String> authorization = new java.util.ArrayList<>();
+        request.getHeaders("Authorization").forEach(authorization::add);
+        HttpContent.Credentials credentials = new HttpContent.Credentials(authorization, request.getQueryString());
+        content.serve(request.getMethod().getMethodString(), request.getRequestURI(), credentials, new HttpContent.Response() {
             @Override
             public void header(String name, String value) {
                 response.setHeader(name, value);

@@ -86,6 +86,34 @@ public final class ManagementAccess {
         return MessageDigest.isEqual(tokenDigest, candidate) ? Verdict.ALLOWED : Verdict.UNAUTHORIZED;
     }
 
+    /**
+     * Whether a request addressed to this {@code Host} may use guarded endpoints once
+     * {@link #check} allowed it: always with a token; in the open mode only when it names the
+     * loopback interface by address ({@code 127.0.0.1}, {@code [::1]}) or as {@code localhost}.
+     * A page of another site can point a name of its own at 127.0.0.1 (DNS rebinding); the
+     * browser then takes the listener for that page's own origin, and only the {@code Host} the
+     * request carries still tells them apart. Browsers never let a page set {@code Host}.
+     *
+     * @param host the request's {@code Host} header, or {@literal null}
+     * @return whether the request may go on
+     */
+    public boolean hostAllowed(String host) {
+        if (tokenDigest != null) {
+            return true;
+        }
+        if (host == null) {
+            return false;
+        }
+        String name = host.trim();
+        if (name.startsWith("[")) {
+            int end = name.indexOf(']');
+            name = end < 0 ? "" : name.substring(1, end);
+        } else if (name.indexOf(':') >= 0 && name.indexOf(':') == name.lastIndexOf(':')) {
+            name = name.substring(0, name.indexOf(':'));
+        }
+        return !name.isEmpty() && BindAddress.isLoopback(name);
+    }
+
     private static byte[] digest(String text) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  * {@code /health}, {@code /ready}, {@code /metrics} (Prometheus), {@code /pipelines},
  * {@code /sessions} and {@code /sources}, read with GET and HEAD; and the requests that change
  * something, all with the management token: {@code POST /pipelines/reload}, and {@code POST /sources}
- * and {@code DELETE /sources/<id>} ({@link SourcesApi}).
+ * and {@code DELETE /sources/<id>} ({@link SourcesApi}). Every such request first passes the
+ * {@link CrossSiteGuard} (403 {@code cross_site}, 415), token or not, so that no web page can make
+ * a browser send one; preflights get 405 and never an {@code Access-Control-Allow-*} header.
  *
  * <p>It must answer probes whatever other clients do, so it runs on Jetty's non-blocking
  * connector with its own small thread pool: an idle or half-sent request holds no thread, a
@@ -205,6 +207,13 @@ final class ManagementServer implements AutoCloseable {
         public boolean handle(Request request, Response response, Callback callback) {
             try {
                 String path = Request.getPathInContext(request);
+                if (CrossSiteGuard.mutating(request.getMethod())) {
+                    java.util.Optional<CrossSiteGuard.Refusal> refusal = CrossSiteGuard.check(request.getHeaders()::getValuesList);
+                    if (refusal.isPresent()) {
+                        error(request, response, callback, refusal.get().status(), refusal.get().error(), refusal.get().detail());
+                        return true;
+                    }
+                }
                 if (SourcesApi.handles(path)) {
                     sources.handle(request, response, callback, path);
                     return true;
@@ -254,12 +263,22 @@ final class ManagementServer implements AutoCloseable {
             send(request, response, callback, 200, JSON, json(engine.sessions().stream().map(Endpoints::describe).toList()));
         }
 
-        /** Answers 401 or 403 when the request may not use a guarded endpoint; {@literal false} when it may. */
+        /**
+         * Answers 401 or 403 when the request may not use a guarded endpoint ({@link ManagementAccess#check},
+         * then {@link ManagementAccess#hostAllowed}); {@literal false} when it may.
+         */
         static boolean refused(ManagementAccess access, Request request, Response response, Callback callback)
                 throws JsonProcessingException {
             switch (access.check(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
                 case ALLOWED -> {
-                    return false;
+                    if (access.hostAllowed(request.getHeaders().get(HttpHeader.HOST))) {
+                        return false;
+                    }
+                    send(request, response, callback, HttpStatus.FORBIDDEN_403, JSON, json(Map.of(
+                            "error", "forbidden",
+                            "detail", "without STREAM_MANAGEMENT_TOKEN this listener takes such requests only when they are"
+                                    + " addressed to 127.0.0.1, [::1] or localhost, never by another name (a web page could"
+                                    + " point a name of its own at this machine)")));
                 }
                 case UNAUTHORIZED -> {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"management\"");
@@ -301,6 +320,29 @@ final class ManagementServer implements AutoCloseable {
 
         static String json(Object value) throws JsonProcessingException {
             return MAPPER.writeValueAsString(value);
+        }
+
+        /** Answers {@code {"error": code, "detail": detail}}. */
+        static void error(Request request, Response response, Callback callback, int status, String code, String detail)
+                throws JsonProcessingException {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("error", code);
+            body.put("detail", detail);
+            send(request, response, callback, status, JSON, json(body));
+        }
+
+        /**
+         * Reads a request's body of at most {@code limit} bytes, then hands it on; never holds more
+         * than the limit, whatever the client sends ({@link BoundedBody}). A body over the limit is
+         * answered 413 {@code too_large} with {@code detail} and the connection closed.
+         *
+         * @param limit  the largest body taken, in bytes
+         * @param detail the sentence of the 413, naming the limit
+         * @param then   what to do with the whole body; runs on this thread or on the one that read its last bytes
+         */
+        static void readBody(Request request, Response response, Callback callback, int limit, String detail,
+                             BoundedBody.Reader then) {
+            BoundedBody.read(request, response, callback, limit, detail, then);
         }
 
         static void send(Request request, Response response, Callback callback, int status, String contentType,

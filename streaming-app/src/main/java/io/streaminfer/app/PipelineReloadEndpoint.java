@@ -16,11 +16,14 @@ import java.util.function.Supplier;
  * (401 and 403 as {@code /sessions}): 200 with
  * {@code {"status": "reloaded", "generation": N, "pipelines": [...], "unavailable": {...}}}, or 422
  * with {@code {"error": "invalid_pipelines_file", "detail": "<reason>"}} when the file is refused
- * (the old pipelines keep serving). Any other method is answered 405 with {@code Allow: POST}.
+ * (the old pipelines keep serving). Any other method is answered 405 with {@code Allow: POST}. A
+ * body is not needed and is ignored; one over {@link #MAX_BODY_BYTES} is answered 413.
  */
 final class PipelineReloadEndpoint {
 
     static final String PATH = "/pipelines/reload";
+    /** The most a reload request may carry (it takes no body: this only bounds what is read and ignored). */
+    static final int MAX_BODY_BYTES = 1024;
     private static final String JSON = "application/json";
 
     private PipelineReloadEndpoint() {
@@ -35,6 +38,14 @@ final class PipelineReloadEndpoint {
         if (ManagementServer.Endpoints.refused(access, request, response, callback)) {
             return;
         }
+        // a reload takes no body: one is read to its end (up to a small bound) and ignored
+        ManagementServer.Endpoints.readBody(request, response, callback, MAX_BODY_BYTES,
+                "a reload takes no body (at most " + MAX_BODY_BYTES + " bytes are read)",
+                body -> reload(request, response, callback, reload));
+    }
+
+    private static void reload(Request request, Response response, Callback callback,
+                               Supplier<PipelineReloads.Outcome> reload) throws JsonProcessingException {
         PipelineReloads.Outcome outcome = reload.get();
         Map<String, Object> body = new LinkedHashMap<>();
         int status;

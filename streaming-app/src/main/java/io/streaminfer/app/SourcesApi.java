@@ -9,7 +9,6 @@ import io.streaminfer.sources.SourceStatus;
 import io.streaminfer.sources.SourcesFile;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -106,23 +105,14 @@ final class SourcesApi {
         }
     }
 
-    private void add(Request request, Response response, Callback callback) throws IOException {
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            error(request, response, callback, 413, "too_large", "a source definition is at most " + MAX_BODY_BYTES + " bytes");
-            return;
-        }
-        String body;
-        try {
-            body = Content.Source.asString(request, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            error(request, response, callback, 400, "invalid_source", "the request body could not be read");
-            return;
-        }
-        if (body.length() > MAX_BODY_BYTES) {
-            error(request, response, callback, 413, "too_large", "a source definition is at most " + MAX_BODY_BYTES + " bytes");
-            return;
-        }
+    private void add(Request request, Response response, Callback callback) {
+        // never more than the limit in memory, whatever a chunked body holds
+        ManagementServer.Endpoints.readBody(request, response, callback, MAX_BODY_BYTES,
+                "a source definition is at most " + MAX_BODY_BYTES + " bytes",
+                body -> add(request, response, callback, new String(body, StandardCharsets.UTF_8)));
+    }
+
+    private void add(Request request, Response response, Callback callback, String body) throws IOException {
         try {
             SourceDefinition definition = SourcesFile.definition(body);
             SourceStatus status = sources.add(definition, SourceManager.Origin.API);

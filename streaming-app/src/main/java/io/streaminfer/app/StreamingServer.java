@@ -51,7 +51,10 @@ public final class StreamingServer implements AutoCloseable {
     private static final String CONSOLE = "io/streaminfer/console/";
     /** The pipelines offered, for the console, on the WebSocket port. */
     private static final String PIPELINES_PATH = "/api/pipelines";
-    /** The sources to watch, for the console, on the WebSocket port (ids and pipelines, never URLs). */
+    /**
+     * The sources to watch, for the console, on the WebSocket port (ids and pipelines, never URLs);
+     * with {@code STREAM_AUTH_TOKEN} only for those who present it.
+     */
     private static final String SOURCES_PATH = "/api/sources";
 
     private final ServerSettings settings;
@@ -179,7 +182,8 @@ public final class StreamingServer implements AutoCloseable {
         ServerSettings.Connections connections = settings.connections();
         HttpContent pages = HttpContent.of(StreamingServer.class.getClassLoader(), CONSOLE,
                 Map.of(PIPELINES_PATH, () -> PipelinesJson.of(engine.registry()),
-                        SOURCES_PATH, () -> consoleSources()));
+                        SOURCES_PATH, () -> consoleSources()))
+                .withTokenFor(java.util.Set.of(SOURCES_PATH), settings.access()); // the stream token, as watching them needs
         if (settings.transport() == ServerSettings.Transport.NETTY) {
             NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine)
                     .host(settings.host()).port(settings.port()).access(settings.access())

@@ -29,7 +29,11 @@ class ConsoleSourcesBrowserIntegrationTest {
 
     private static final Duration UI = Duration.ofSeconds(45);
 
+    private static final String TOKEN = "console-token-7c2e9a41b05d8f36";
+
     private static StreamingServer server;
+    private static Path pipelines;
+    private static Path sources;
     private static WebDriver browser;
 
     @BeforeAll
@@ -43,8 +47,8 @@ class ConsoleSourcesBrowserIntegrationTest {
             Files.write(folder.resolve(String.format("frame-%03d.jpg", i + 1)),
                     io.streaminfer.tck.SampleFrames.coffeeWithSquareAt(positions.get(i)));
         }
-        Path pipelines = Files.writeString(dir.resolve("pipelines.json"), ZonesIntegrationTest.PIPELINES);
-        Path sources = Files.writeString(dir.resolve("sources.json"),
+        pipelines = Files.writeString(dir.resolve("pipelines.json"), ZonesIntegrationTest.PIPELINES);
+        sources = Files.writeString(dir.resolve("sources.json"),
                 "[{\"id\": \"lobby\", \"url\": \"" + folder + "\", \"pipeline_id\": \"doorway\", \"fps\": 10}]");
         server = TestServers.start(Map.of("STREAM_PIPELINES", pipelines.toString(), "STREAM_SOURCES", sources.toString()));
         browser = HeadlessChromium.start(null);
@@ -61,7 +65,20 @@ class ConsoleSourcesBrowserIntegrationTest {
     @Test
     @DisplayName("a server source is listed; watching it draws its frames, its tracked detections and the line's counts")
     void watchesASource() {
-        browser.get("http://127.0.0.1:" + server.port() + "/");
+        watchLobby("http://127.0.0.1:" + server.port() + "/");
+    }
+
+    @Test
+    @DisplayName("with STREAM_AUTH_TOKEN, the console opened with ?token= lists the source (it sends the token) and watches it")
+    void watchesASourceWithTheToken() {
+        try (StreamingServer guarded = TestServers.start(Map.of("STREAM_PIPELINES", pipelines.toString(),
+                "STREAM_SOURCES", sources.toString(), "STREAM_AUTH_TOKEN", TOKEN))) {
+            watchLobby("http://127.0.0.1:" + guarded.port() + "/?token=" + TOKEN);
+        }
+    }
+
+    private void watchLobby(String page) {
+        browser.get(page);
         await().atMost(UI).ignoreExceptions().until(() -> new Select(browser.findElement(By.id("source"))).getOptions()
                 .stream().anyMatch(o -> "watch:lobby".equals(o.getAttribute("value"))));
         new Select(browser.findElement(By.id("source"))).selectByValue("watch:lobby");

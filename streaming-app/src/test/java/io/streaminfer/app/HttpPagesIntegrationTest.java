@@ -12,11 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The plain HTTP next to the stream endpoint (the console's files, /api/pipelines) answers alike in both containers. */
+/** The plain HTTP next to the stream endpoint (the console's files, /api/pipelines, /api/sources) answers alike in every runtime. */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(ServerSettings.Transport.class)
 class HttpPagesIntegrationTest {
@@ -43,8 +44,17 @@ class HttpPagesIntegrationTest {
     }
 
     private HttpResponse<String> request(String method, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return request(server, method, path);
+    }
+
+    private static HttpResponse<String> request(StreamingServer server, String method, String path, String... headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -91,5 +101,33 @@ class HttpPagesIntegrationTest {
             assertThat(missing.body()).as(path).doesNotContain("<configuration>");
         }
         assertThat(request("GET", "/nothing.html").headers().firstValue("Content-Security-Policy")).isPresent();
+    }
+
+    @Test
+    @DisplayName("with STREAM_AUTH_TOKEN, /api/sources needs the token as a stream handshake takes it (Bearer, access_token, api_key): 401 without")
+    void sourcesNeedTheStreamToken() throws Exception {
+        String token = "pages-token-3b9f1d27c4e8a605";
+        assertThat(request("GET", "/api/sources").statusCode()).as("no token configured").isEqualTo(200);
+        try (StreamingServer guarded = TestServers.start(transport, Map.of("STREAM_AUTH_TOKEN", token))) {
+            HttpResponse<String> anonymous = request(guarded, "GET", "/api/sources");
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(anonymous.body()).doesNotContain(token);
+            assertThat(request(guarded, "HEAD", "/api/sources").statusCode()).isEqualTo(401);
+            assertThat(request(guarded, "GET", "/api/sources", "Authorization", "Bearer " + token + "x").statusCode()).isEqualTo(401);
+            assertThat(request(guarded, "GET", "/api/sources", "Authorization", "Basic " + token).statusCode()).isEqualTo(401);
+            assertThat(request(guarded, "GET", "/api/sources?access_token=" + token.substring(1)).statusCode()).isEqualTo(401);
+
+            for (HttpResponse<String> allowed : List.of(
+                    request(guarded, "GET", "/api/sources", "Authorization", "Bearer " + token),
+                    request(guarded, "GET", "/api/sources?access_token=" + token.replace("-", "%2D")),
+                    request(guarded, "GET", "/api/sources?frames=1&api_key=" + token))) {
+                assertThat(allowed.statusCode()).as(allowed.uri().toString()).isEqualTo(200);
+                assertThat(allowed.body()).isEqualTo("[]");
+            }
+            // the console and the pipeline list stay open: the page must load to ask for the token
+            assertThat(request(guarded, "GET", "/").statusCode()).isEqualTo(200);
+            assertThat(request(guarded, "GET", "/api/pipelines").statusCode()).isEqualTo(200);
+        }
     }
 }

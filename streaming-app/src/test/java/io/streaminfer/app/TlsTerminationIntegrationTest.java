@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -37,7 +38,7 @@ class TlsTerminationIntegrationTest {
     private static final Path OPENSSL = Path.of("/usr/bin/openssl");
 
     @Test
-    @DisplayName("wss:// through nginx terminating TLS reaches the server and gets results")
+    @DisplayName("wss:// through nginx terminating TLS reaches the server and gets results; a watcher from the page's own origin passes, another site's gets 403")
     void streamsOverTls(@TempDir Path dir) throws Exception {
         assumeTrue(Files.isExecutable(NGINX) && Files.isExecutable(OPENSSL),
                 "nginx or openssl is not installed (apt-get install nginx-light openssl); .ci/run installs them");
@@ -73,6 +74,26 @@ class TlsTerminationIntegrationTest {
 
                 assertThat(answer.get(10, TimeUnit.SECONDS)).startsWith("{\"frame_index\":1,\"result\":{\"width\":640");
                 socket.abort();
+
+                // nginx forwards the Host with its port: a watcher from the console's own https origin
+                // passes the server's same-origin rule (an unknown source, then: invalid_source), another site's does not
+                URI watcher = URI.create("wss://127.0.0.1:" + tlsPort + "/ws/sources/nowhere");
+                CompletableFuture<String> refusal = new CompletableFuture<>();
+                WebSocket own = client.newWebSocketBuilder().header("Origin", "https://127.0.0.1:" + tlsPort)
+                        .buildAsync(watcher, new WebSocket.Listener() {
+                            @Override
+                            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                refusal.complete(data.toString());
+                                return null;
+                            }
+                        }).get(10, TimeUnit.SECONDS);
+                assertThat(refusal.get(10, TimeUnit.SECONDS)).contains("invalid_source");
+                own.abort();
+                assertThatThrownBy(() -> client.newWebSocketBuilder().header("Origin", "https://evil.example")
+                        .buildAsync(watcher, new WebSocket.Listener() { }).get(10, TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
+                        .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e.getCause()).getResponse()
+                                .statusCode()).isEqualTo(403));
             } finally {
                 nginx.destroy();
                 nginx.waitFor(10, TimeUnit.SECONDS);

@@ -78,7 +78,9 @@ async function loadPipelines() {
 async function loadServerSources() {
   let sources = [];
   try {
-    const response = await fetch('api/sources');
+    // a server with STREAM_AUTH_TOKEN lists its sources only to holders of the token (?token= of this page)
+    const headers = params.has('token') ? { Authorization: `Bearer ${params.get('token')}` } : {};
+    const response = await fetch('api/sources', { headers });
     if (response.ok) sources = await response.json();
   } catch (e) {
     return; // an older server without sources: the page works as before

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * {@link ServerUnderTest} whose {@code streamUri()} names its host and bound port; the kit watches
  * at {@code /ws/sources/<id>} on that host and port. The kit starts at most one server per settings,
  * from a test thread, and closes each once its tests are done. Override {@link #variants()} when your
- * host refuses a handshake without the token after the upgrade rather than with HTTP 401.
+ * host refuses a handshake without the token (or from another site's page) after the upgrade
+ * rather than with HTTP 401 (403).
  *
  * <p>Every client here is a {@link RawWebSocket}, so the kit sees each frame as it comes (binary
  * and text, and nothing after the close frame) and can stop reading. Waits are bounded by
@@ -74,8 +75,8 @@ public abstract class SourceWatchCompatibilityKit {
     protected abstract ServerUnderTest start(KitSettings settings, SourceFeeds feeds) throws Exception;
 
     /**
-     * @return how this host refuses a handshake without the token; by default with HTTP 401 before
-     *         the upgrade (only {@link HostVariants#unauthorized()} is used)
+     * @return how this host refuses a handshake without the token or from another site's page; by
+     *         default with HTTP 401 or 403 before the upgrade (only {@link HostVariants#unauthorized()} is used)
      */
     protected HostVariants variants() {
         return HostVariants.httpStatuses();
@@ -370,8 +371,61 @@ public abstract class SourceWatchCompatibilityKit {
     }
 
     @Nested
-    @DisplayName("Access: the stream endpoint's token rules hold for watchers")
+    @DisplayName("Access: the stream endpoint's token rules hold for watchers; without an origin list only the server's own pages may watch")
     class Access {
+
+        @Test
+        @DisplayName("without an origin list, a watcher from another site's page (Origin: null too) is refused (HTTP 403, or 1008) and never subscribed")
+        void foreignOrigin() throws IOException {
+            String id = newSource();
+            ServerUnderTest server = openServer();
+            // another site, a sandboxed page or file, and another port of the server's own host
+            for (String origin : List.of("http://evil.example", "null", "http://" + server.streamUri().getHost() + ":1")) {
+                try (RawWebSocket watcher = connect(server, 0)) {
+                    watcher.write(watcher.upgradeRequest(target(id, SourceFeeds.FRAMES_PARAMETER + "=true"), "Origin: " + origin)
+                            .getBytes(StandardCharsets.US_ASCII));
+                    RawWebSocket.Response response = watcher.readResponseHead();
+
+                    if (variants().unauthorized() == HostVariants.Refusal.HTTP_STATUS) {
+                        assertThat(response.status()).as("Origin %s: %s", origin, response.head()).isEqualTo(403);
+                    } else {
+                        assertThat(response.status()).as(response.head()).isEqualTo(101);
+                        List<RawWebSocket.Frame> frames = untilClosed(watcher);
+                        assertThat(frames).as("only the close frame: nothing for the page to read").hasSize(1);
+                        assertThat(frames.get(0).closeCode()).isEqualTo(1008);
+                    }
+                }
+            }
+            assertThat(feeds.watchers(id)).as("watchers subscribed").isZero();
+        }
+
+        @Test
+        @DisplayName("a watcher from the server's own page (its console), or sending no Origin (a script), gets the results")
+        void ownOriginOrNone() throws IOException {
+            String id = newSource();
+            ServerUnderTest server = openServer();
+            String own = "Origin: http://" + server.streamUri().getHost() + ":" + server.streamUri().getPort();
+            try (RawWebSocket page = connect(server, 0).upgradeTo(target(id, ""), own);
+                 RawWebSocket script = watch(server, id, "")) {
+                await().atMost(Timeouts.CONNECT).until(() -> feeds.watchers(id) == 2);
+
+                feeds.publish(id, result(id, 1), null);
+
+                assertThat(next(page, RawWebSocket.TEXT).text()).isEqualTo(result(id, 1));
+                assertThat(next(script, RawWebSocket.TEXT).text()).isEqualTo(result(id, 1));
+            }
+        }
+
+        @Test
+        @DisplayName("the stream endpoint still upgrades a page of another site when no origin list is set")
+        void streamsKeepAnyOrigin() throws IOException {
+            try (RawWebSocket stream = connect(openServer(), 0)) {
+                stream.write(stream.upgradeRequest("/ws/video/stream?pipeline_id=noop", "Origin: http://evil.example")
+                        .getBytes(StandardCharsets.US_ASCII));
+
+                assertThat(stream.readResponseHead().status()).isEqualTo(101);
+            }
+        }
 
         @Test
         @DisplayName("a watcher without the token is refused (HTTP 401, or unauthorized and 1008) and never subscribed")
