@@ -213,8 +213,8 @@ public final class JettyStreamingServer implements TransportServer {
 
     /**
      * Checks WebSocket handshakes before Jetty upgrades them, as the Tyrus runtime does: 503 with
-     * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake
-     * ({@link HandshakeCheck}), 401 without the token (the Jakarta API alone could only accept
+     * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake or one whose
+     * headers could be read two ways ({@link HandshakeCheck}), 401 without the token (the Jakarta API alone could only accept
      * and then close with 1008).
      */
     private static final class HandshakeGuard extends Handler.Wrapper {
@@ -230,10 +230,11 @@ public final class JettyStreamingServer implements TransportServer {
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             HttpFields headers = request.getHeaders();
-            if (HandshakeCheck.isWebSocketUpgrade(headers::get)) {
+            // every line of a header: Jetty upgrades on any Upgrade line naming websocket, not only the first
+            if (HandshakeCheck.isWebSocketUpgrade(headers::getValuesList)) {
                 Optional<HandshakeCheck.Refusal> refusal = engine.isDraining() ? Optional.of(HandshakeCheck.draining())
                         : HandshakeCheck.check(request.getMethod(), request.getConnectionMetaData().getHttpVersion().asString(),
-                                request.getHttpURI().getPathQuery(), headers::get);
+                                request.getHttpURI().getPathQuery(), headers::getValuesList);
                 if (refusal.isPresent()) {
                     refusal.get().headers().forEach((name, value) -> response.getHeaders().put(name, value));
                     return answer(response, callback, refusal.get().status(), refusal.get().detail());

@@ -18,6 +18,7 @@ import org.glassfish.tyrus.spi.Writer;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Tyrus' engine with our guards. Before Tyrus sees a WebSocket handshake: a draining server
@@ -56,9 +57,10 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
 
     @Override
     public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
-        if (HandshakeCheck.isWebSocketUpgrade(request::getHeader)) {
+        Function<String, List<String>> headers = headers(request);
+        if (HandshakeCheck.isWebSocketUpgrade(headers)) {
             Optional<HandshakeCheck.Refusal> refusal = engine.isDraining() ? Optional.of(HandshakeCheck.draining())
-                    : HandshakeCheck.check(method(), protocol(), target(request), request::getHeader);
+                    : HandshakeCheck.check(method(), protocol(), target(request), headers);
             if (refusal.isPresent()) {
                 HandshakeCheck.Refusal refused = refusal.get();
                 response.setStatus(refused.status());
@@ -113,6 +115,18 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
     private static String target(UpgradeRequest request) {
         String query = request.getQueryString();
         return query == null || query.isEmpty() ? request.getRequestUri() : request.getRequestUri() + "?" + query;
+    }
+
+    /**
+     * The header lines as Grizzly read them, one value per line: Tyrus' own map splits every value
+     * at its commas and joins repeated lines, which hides a repeated header.
+     */
+    private static Function<String, List<String>> headers(UpgradeRequest tyrus) {
+        HttpRequestPacket request = ReadContext.request();
+        if (request == null) {
+            return HandshakeCheck.lookup(tyrus.getHeaders());
+        }
+        return AmbiguousHandshakeFilter.headerLines(request);
     }
 
     private static String method() {

@@ -39,7 +39,7 @@ import java.util.concurrent.TimeoutException;
  * address it is given (Tyrus' {@code Server} always binds 0.0.0.0), reads frames up to the
  * configured limit, and stops gracefully. Connections are guarded before Tyrus sees them: a
  * handshake timeout and a connection cap ({@link ConnectionGuard}), strict handshakes
- * ({@link GuardedWebSocketEngine}), frame headers checked against RFC 6455 and the frame limit
+ * ({@link AmbiguousHandshakeFilter}, {@link GuardedWebSocketEngine}), frame headers checked against RFC 6455 and the frame limit
  * ({@link MessageSizeGuard}), no WebSocket extensions, and pages and logs that name neither the
  * container nor the request ({@link QuietPages}, {@link ContainerLogFilter}).
  *
@@ -103,6 +103,7 @@ public final class TyrusStreamingServer implements TransportServer {
         listener.registerAddOn(connections.addOn());
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
         listener.registerAddOn(ReadContext.addOn());
+        listener.registerAddOn(AmbiguousHandshakeFilter.addOn());
         httpServer.addListener(listener);
         QuietPages.apply(httpServer.getServerConfiguration());
         ContainerLogFilter.install();

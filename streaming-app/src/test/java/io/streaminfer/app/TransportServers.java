@@ -46,7 +46,7 @@ final class TransportServers implements AutoCloseable {
                 }));
         MicrometerStreamListener listener = new MicrometerStreamListener(metrics, List.of("noop", "gate"));
         this.engine = StreamEngine.builder(registry)
-                .config(StreamConfig.builder().maxFrameBytes(maxFrameBytes).build())
+                .config(options.stream(StreamConfig.builder().maxFrameBytes(maxFrameBytes)).build())
                 .workers(2)
                 .listener(listener)
                 .build();
@@ -68,7 +68,7 @@ final class TransportServers implements AutoCloseable {
 
     private TransportServer jetty(Options options) throws IOException {
         JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
-                .access(AccessPolicy.open()).content(HttpContent.none());
+                .access(options.access).content(HttpContent.none());
         if (options.handshakeTimeout != null) {
             jetty.handshakeTimeout(options.handshakeTimeout);
         }
@@ -80,7 +80,7 @@ final class TransportServers implements AutoCloseable {
 
     private TransportServer netty(Options options) throws IOException {
         NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
-                .access(AccessPolicy.open()).content(HttpContent.none());
+                .access(options.access).content(HttpContent.none());
         if (options.handshakeTimeout != null) {
             netty.handshakeTimeout(options.handshakeTimeout);
         }
@@ -91,7 +91,8 @@ final class TransportServers implements AutoCloseable {
     }
 
     private TransportServer tyrus(Options options) {
-        TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine).host("127.0.0.1").port(0);
+        TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine).host("127.0.0.1").port(0)
+                .access(options.access);
         if (options.handshakeTimeout != null) {
             builder.handshakeTimeout(options.handshakeTimeout);
         }
@@ -136,6 +137,24 @@ final class TransportServers implements AutoCloseable {
     static final class Options {
         private Duration handshakeTimeout;
         private int maxConnections;
+        private long memoryBudgetBytes;
+        private AccessPolicy access = AccessPolicy.open();
+
+        /** The memory budget, and a pipeline timeout long enough for a test to hold frames in the gate while it sends. */
+        Options memoryBudgetBytes(long bytes) {
+            this.memoryBudgetBytes = bytes;
+            return this;
+        }
+
+        private StreamConfig.Builder stream(StreamConfig.Builder builder) {
+            return memoryBudgetBytes > 0
+                    ? builder.memoryBudgetBytes(memoryBudgetBytes).pipelineTimeout(Timeouts.ANSWER.multipliedBy(6)) : builder;
+        }
+
+        Options access(AccessPolicy policy) {
+            this.access = policy;
+            return this;
+        }
 
         Options handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
