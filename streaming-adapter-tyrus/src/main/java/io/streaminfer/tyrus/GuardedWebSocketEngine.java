@@ -79,6 +79,10 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
         if (info.getStatus() == UpgradeStatus.HANDSHAKE_FAILED) {
             return complete(response, info); // e.g. 403 for an origin the policy does not allow
         }
+        if (info.getStatus() == UpgradeStatus.SUCCESS) {
+            // before Tyrus writes the 101: a client that has it must never be evicted as not yet upgraded
+            ConnectionGuard.upgraded(ReadContext.connection());
+        }
         return new UpgradeInfo() {
             @Override
             public UpgradeStatus getStatus() {
@@ -100,7 +104,6 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
                 if (connection == null) {
                     return null;
                 }
-                ConnectionGuard.upgraded(grizzly);
                 GuardedConnection guarded = new GuardedConnection(connection, lingering, session, capture.refuseInput());
                 ByteBuffer early = ReadContext.takeBytesAfterRequest();
                 if (early.hasRemaining()) {

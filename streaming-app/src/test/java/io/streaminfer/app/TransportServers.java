@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One runtime (Tyrus, Jetty or Netty) around a test engine, built directly rather than through the
  * app's environment, so a test can set what the environment does not reach: a small frame limit,
- * a short handshake timeout, a connection cap. The engine has a {@code noop} pipeline and a
- * {@code gate} pipeline that holds each frame until {@link #openGate()}.
+ * a short handshake timeout, connection caps, a token, the smallest memory budget. The engine has a
+ * {@code noop} pipeline and a {@code gate} pipeline that holds each frame until {@link #openGate()}.
  */
 final class TransportServers implements AutoCloseable {
 
@@ -75,6 +75,9 @@ final class TransportServers implements AutoCloseable {
         if (options.maxConnections > 0) {
             jetty.maxConnections(options.maxConnections);
         }
+        if (options.maxPendingPerAddress >= 0) {
+            jetty.maxPendingConnectionsPerAddress(options.maxPendingPerAddress);
+        }
         return jetty.start();
     }
 
@@ -87,6 +90,9 @@ final class TransportServers implements AutoCloseable {
         if (options.maxConnections > 0) {
             netty.maxConnections(options.maxConnections);
         }
+        if (options.maxPendingPerAddress >= 0) {
+            netty.maxPendingConnectionsPerAddress(options.maxPendingPerAddress);
+        }
         return netty.start();
     }
 
@@ -98,6 +104,9 @@ final class TransportServers implements AutoCloseable {
         }
         if (options.maxConnections > 0) {
             builder.maxConnections(options.maxConnections);
+        }
+        if (options.maxPendingPerAddress >= 0) {
+            builder.maxPendingConnectionsPerAddress(options.maxPendingPerAddress);
         }
         return builder.start();
     }
@@ -138,6 +147,7 @@ final class TransportServers implements AutoCloseable {
         private Duration handshakeTimeout;
         private int maxConnections;
         private long memoryBudgetBytes;
+        private int maxPendingPerAddress = -1;
         private AccessPolicy access = AccessPolicy.open();
 
         /** The memory budget, and a pipeline timeout long enough for a test to hold frames in the gate while it sends. */
@@ -163,6 +173,11 @@ final class TransportServers implements AutoCloseable {
 
         Options maxConnections(int connections) {
             this.maxConnections = connections;
+            return this;
+        }
+
+        Options maxPendingPerAddress(int connections) {
+            this.maxPendingPerAddress = connections;
             return this;
         }
     }
