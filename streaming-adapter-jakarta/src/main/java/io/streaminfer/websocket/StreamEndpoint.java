@@ -21,6 +21,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -175,7 +176,7 @@ public final class StreamEndpoint extends Endpoint {
                     @Override
                     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
                         // the container copies user properties per session, so this is this client's verdict
-                        java.util.Optional<HandshakeCheck.Refusal> ambiguous =
+                        Optional<HandshakeCheck.Refusal> ambiguous =
                                 HandshakeCheck.ambiguous(HandshakeCheck.lookup(request.getHeaders()));
                         if (ambiguous.isPresent()) { // the container upgraded; which line it read is its secret
                             sec.getUserProperties().put(AMBIGUOUS_KEY, ambiguous.get().detail());

@@ -44,8 +44,8 @@ import java.util.Optional;
  *
  * <p>At a handshake it checks, in this order, and answers with an HTTP status instead of
  * upgrading: a draining engine (503 with {@code Retry-After}), RFC 6455 and headers that could be
- * read two ways (400, or 426 with {@code Sec-WebSocket-Version: 13}, {@link HandshakeCheck}), the token (401) and the origin (403)
- * of its {@link AccessPolicy}. Then the engine admits the stream, in the order handshakes arrive,
+ * read two ways (400, or 426 with {@code Sec-WebSocket-Version: 13}, {@link HandshakeCheck}), the
+ * token (401) and the origin (403) of its {@link AccessPolicy}. Then the engine admits the stream, in the order handshakes arrive,
  * and the connection is upgraded: the HTTP handlers leave the pipeline, no extension is
  * negotiated, and the connection's frames go to its engine session: binary messages up to the
  * engine's frame limit, refused from their header past it ({@code frame_too_large}, 1009), the

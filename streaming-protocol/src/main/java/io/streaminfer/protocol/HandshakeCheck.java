@@ -1,5 +1,6 @@
 package io.streaminfer.protocol;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -69,21 +70,20 @@ public final class HandshakeCheck {
     }
 
     /**
-     * @param headers header lines by name (any case), e.g. a Jakarta {@code HandshakeRequest}'s
-     * @return {@code headers} as a lookup for the checks here, ignoring the case of names; never {@literal null}
+     * @param headers header lines by name, e.g. a Jakarta {@code HandshakeRequest}'s
+     * @return {@code headers} as a lookup for the checks here: the lines of every key that equals the
+     *         name in any case, so {@code Upgrade} and {@code upgrade} kept apart by a case-sensitive
+     *         map count as two lines; never {@literal null}
      */
     public static Function<String, List<String>> lookup(Map<String, List<String>> headers) {
         return name -> {
-            List<String> found = headers.get(name);
-            if (found != null) {
-                return found;
-            }
+            List<String> lines = new ArrayList<>(1);
             for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-                if (header.getKey() != null && header.getKey().equalsIgnoreCase(name)) {
-                    return header.getValue();
+                if (header.getKey() != null && header.getKey().equalsIgnoreCase(name) && header.getValue() != null) {
+                    lines.addAll(header.getValue());
                 }
             }
-            return List.of();
+            return lines;
         };
     }
 

@@ -73,6 +73,15 @@ class HandshakeCheckTest {
     }
 
     @Test
+    @DisplayName("lines kept apart by a case-sensitive map under Upgrade and upgrade count as a repeated header")
+    void namesDifferingInCaseAreOneHeader() {
+        Map<String, List<String>> headers = handshake();
+        headers.put("upgrade", List.of("h2c"));
+
+        assertThat(check(headers)).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(400));
+    }
+
+    @Test
     @DisplayName("a request is a WebSocket upgrade when any Upgrade line names websocket, the first or not")
     void upgradeInAnyLine() {
         Map<String, List<String>> h2cFirst = handshake();

@@ -13,6 +13,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,8 @@ import java.util.function.Function;
  * Answers stream handshakes with an HTTP status where the Jakarta API cannot: 503 with
  * {@code Retry-After} while the engine drains, 400 for headers that could be read two ways (a
  * repeated {@code Upgrade}, say: {@link HandshakeCheck#ambiguous}), 401 without the token, as the
- * standalone server does. Then hands the handshake on with the client's address ({@link ClientAddressFilter}),
- * which Tomcat's WebSocket sessions do not carry.
+ * standalone server does. Then hands the handshake on with the client's address
+ * ({@link ClientAddressFilter}), which Tomcat's WebSocket sessions do not carry.
  */
 final class StreamHandshakeFilter extends HttpFilter {
 
@@ -40,7 +41,10 @@ final class StreamHandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        Function<String, List<String>> headerLines = name -> Collections.list(request.getHeaders(name));
+        Function<String, List<String>> headerLines = name -> {
+            Enumeration<String> lines = request.getHeaders(name); // null where a container hides headers
+            return lines == null ? List.of() : Collections.list(lines);
+        };
         if (HandshakeCheck.isWebSocketUpgrade(headerLines)) {
             if (engine.isDraining()) {
                 refuse(response, HandshakeCheck.draining());
