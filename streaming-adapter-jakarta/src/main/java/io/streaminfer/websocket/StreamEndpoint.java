@@ -1,6 +1,7 @@
 package io.streaminfer.websocket;
 
 import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.HandshakeCheck;
 import io.streaminfer.protocol.JsonMessageCodec;
 import io.streaminfer.protocol.TrustedProxies;
 import io.streaminfer.core.Admission;
@@ -20,6 +21,7 @@ import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -44,6 +46,7 @@ public final class StreamEndpoint extends Endpoint {
     private static final System.Logger LOG = System.getLogger(StreamEndpoint.class.getName());
     private static final String SESSION_KEY = StreamSession.class.getName();
     private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".authorized";
+    private static final String AMBIGUOUS_KEY = HandshakeCheck.class.getName() + ".ambiguous";
     private static final String ADMISSION_KEY = Admission.class.getName();
     private static final String HEADERS_KEY = TrustedProxies.class.getName() + ".headers";
     private static final String CLIENT_ADDRESS_KEY = PeerAddressHeader.class.getName(); // no servlet class loaded here
@@ -101,7 +104,9 @@ public final class StreamEndpoint extends Endpoint {
      * The endpoint's deployment config with access control: handshakes from origins the policy
      * does not allow are refused by the container (HTTP 403); clients without the token are
      * told {@code unauthorized} and closed with 1008 (the Jakarta API cannot answer a handshake
-     * with 401).
+     * with 401); a handshake whose headers could be read two ways (a repeated {@code Upgrade} or
+     * {@code Authorization}, say: {@link HandshakeCheck#ambiguous}) is told {@code invalid_message}
+     * and closed with 1003, whatever token it carries.
      *
      * @param engine        the engine that serves the sessions
      * @param remoteAddress how to read a session's remote address in this container
@@ -171,6 +176,14 @@ public final class StreamEndpoint extends Endpoint {
                     @Override
                     public void modifyHandshake(ServerEndpointConfig sec, HandshakeRequest request, HandshakeResponse response) {
                         // the container copies user properties per session, so this is this client's verdict
+                        Optional<HandshakeCheck.Refusal> ambiguous =
+                                HandshakeCheck.ambiguous(HandshakeCheck.lookup(request.getHeaders()));
+                        if (ambiguous.isPresent()) { // the container upgraded; which line it read is its secret
+                            sec.getUserProperties().put(AMBIGUOUS_KEY, ambiguous.get().detail());
+                            sec.getUserProperties().put(AUTHORIZED_KEY, false);
+                            return;
+                        }
+                        sec.getUserProperties().remove(AMBIGUOUS_KEY);
                         boolean authorized = access.authorized(request.getHeaders(), request.getParameterMap());
                         sec.getUserProperties().put(AUTHORIZED_KEY, authorized);
                         if (authorized) { // the slot is taken now, in the order handshakes arrive
@@ -223,7 +236,9 @@ public final class StreamEndpoint extends Endpoint {
                 headers instanceof Map<?, ?> map ? (Map<String, List<String>>) map : Map.of());
         JakartaOutboundChannel channel = new JakartaOutboundChannel(session, codec, stalledClose);
         StreamSession stream;
-        if (Boolean.FALSE.equals(properties.get(AUTHORIZED_KEY))) {
+        if (properties.get(AMBIGUOUS_KEY) instanceof String ambiguous) {
+            stream = engine.refuse(channel, ErrorCode.INVALID_MESSAGE, ambiguous, client);
+        } else if (Boolean.FALSE.equals(properties.get(AUTHORIZED_KEY))) {
             stream = engine.refuse(channel, ErrorCode.UNAUTHORIZED, "a valid token is required: send "
                     + "'Authorization: Bearer <token>' or the access_token query parameter", client);
         } else {

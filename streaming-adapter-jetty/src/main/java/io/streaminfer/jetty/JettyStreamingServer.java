@@ -2,6 +2,7 @@ package io.streaminfer.jetty;
 
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.ConnectionLimits;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.websocket.SourceWatchEndpoint;
@@ -28,6 +29,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -125,9 +127,13 @@ public final class JettyStreamingServer implements TransportServer {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(b.host);
         connector.setPort(b.port);
-        connector.addEventListener(new HandshakeDeadline(b.handshakeTimeout, connector));
+        // Jetty's own limit caps the total (newcomers wait in the backlog); ours caps connections not
+        // yet upgraded per address, and makes room at Jetty's cap by closing the oldest of them
+        ConnectionLimits pending = new ConnectionLimits(Integer.MAX_VALUE, b.maxPendingPerAddress);
+        HandshakeDeadline deadlines = new HandshakeDeadline(b.handshakeTimeout, connector, pending);
+        connector.addEventListener(deadlines);
         server.addConnector(connector);
-        server.addBean(new LoggedConnectionLimit(b.maxConnections, connector));
+        server.addBean(new LoggedConnectionLimit(b.maxConnections, connector, pending));
         server.setErrorHandler(new QuietErrorHandler());
 
         ServletContextHandler context = new ServletContextHandler("/");
@@ -154,7 +160,7 @@ public final class JettyStreamingServer implements TransportServer {
                         List.of(), session -> { }));
             }
         });
-        server.setHandler(new HandshakeGuard(engine, b.access, context));
+        server.setHandler(new HandshakeGuard(engine, b.access, deadlines, context));
         try {
             server.start();
         } catch (IOException e) {
@@ -213,28 +219,31 @@ public final class JettyStreamingServer implements TransportServer {
 
     /**
      * Checks WebSocket handshakes before Jetty upgrades them, as the Tyrus runtime does: 503 with
-     * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake
-     * ({@link HandshakeCheck}), 401 without the token (the Jakarta API alone could only accept
-     * and then close with 1008), 403 for a source's watcher from another site's page
-     * ({@link AccessPolicy#watcherOriginAllowed}).
+     * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake or one whose
+     * headers could be read two ways ({@link HandshakeCheck}), 401 without the token (the Jakarta API
+     * alone could only accept and then close with 1008), 403 for a source's watcher from another
+     * site's page ({@link AccessPolicy#watcherOriginAllowed}).
      */
     private static final class HandshakeGuard extends Handler.Wrapper {
         private final StreamEngine engine;
         private final AccessPolicy access;
+        private final HandshakeDeadline deadlines;
 
-        HandshakeGuard(StreamEngine engine, AccessPolicy access, Handler next) {
+        HandshakeGuard(StreamEngine engine, AccessPolicy access, HandshakeDeadline deadlines, Handler next) {
             super(next);
             this.engine = engine;
             this.access = access;
+            this.deadlines = deadlines;
         }
 
         @Override
         public boolean handle(Request request, Response response, Callback callback) throws Exception {
             HttpFields headers = request.getHeaders();
-            if (HandshakeCheck.isWebSocketUpgrade(headers::get)) {
+            // every line of a header: Jetty upgrades on any Upgrade line naming websocket, not only the first
+            if (HandshakeCheck.isWebSocketUpgrade(headers::getValuesList)) {
                 Optional<HandshakeCheck.Refusal> refusal = engine.isDraining() ? Optional.of(HandshakeCheck.draining())
                         : HandshakeCheck.check(request.getMethod(), request.getConnectionMetaData().getHttpVersion().asString(),
-                                request.getHttpURI().getPathQuery(), headers::get);
+                                request.getHttpURI().getPathQuery(), headers::getValuesList);
                 if (refusal.isPresent()) {
                     refusal.get().headers().forEach((name, value) -> response.getHeaders().put(name, value));
                     return answer(response, callback, refusal.get().status(), refusal.get().detail());
@@ -248,6 +257,8 @@ public final class JettyStreamingServer implements TransportServer {
                         && !access.watcherOriginAllowed(headers.get(HttpHeader.ORIGIN), headers.get(HttpHeader.HOST))) {
                     return answer(response, callback, 403, AccessPolicy.WATCHER_ORIGIN_REFUSED); // checkOrigin knows no Host
                 }
+                // Jetty ends the HTTP connection only after its 101 is out: a client holding it must not be evicted
+                deadlines.upgrading(request.getConnectionMetaData().getConnection().getEndPoint());
             }
             return super.handle(request, response, callback);
         }
@@ -278,15 +289,31 @@ public final class JettyStreamingServer implements TransportServer {
     /**
      * Closes a connection that is still plain HTTP when the handshake timeout passes: a client
      * that never completes (or never starts) its upgrade, slowloris included, cannot hold a
-     * connection longer. Upgraded connections are Jetty's WebSocket connections and are left alone.
+     * connection longer; and books it with the {@link ConnectionLimits} of connections not yet
+     * upgraded, which close an address's oldest past its cap. The HTTP connection ends when Jetty
+     * upgrades it (its listeners hear {@code onClosed}), so a WebSocket is never in those books.
      */
     private static final class HandshakeDeadline implements Connection.Listener {
         private final Duration timeout;
         private final Connector connector;
+        private final ConnectionLimits pending;
+        private final Map<EndPoint, ConnectionLimits.Ticket> tickets = new ConcurrentHashMap<>();
 
-        HandshakeDeadline(Duration timeout, Connector connector) {
+        HandshakeDeadline(Duration timeout, Connector connector, ConnectionLimits pending) {
             this.timeout = timeout;
             this.connector = connector;
+            this.pending = pending;
+        }
+
+        /**
+         * A handshake on this connection passed our checks and goes to Jetty's upgrade: it is no
+         * longer one a crowded address may lose (its handshake deadline still holds until the upgrade).
+         */
+        void upgrading(EndPoint endPoint) {
+            ConnectionLimits.Ticket ticket = tickets.get(endPoint);
+            if (ticket != null) {
+                ticket.upgraded();
+            }
         }
 
         @Override
@@ -295,6 +322,10 @@ public final class JettyStreamingServer implements TransportServer {
                 return;
             }
             EndPoint endPoint = connection.getEndPoint();
+            ConnectionLimits.Decision decision = pending.admit(peer(endPoint), endPoint::close);
+            decision.closeEvicted();
+            ConnectionLimits.Ticket ticket = decision.admitted(); // never refused: Jetty's own limit caps the total
+            tickets.put(endPoint, ticket);
             Scheduler.Task deadline = connector.getScheduler().schedule(() -> {
                 if (endPoint.getConnection() == connection && endPoint.isOpen()) {
                     endPoint.close(); // still not a WebSocket: the handshake timed out
@@ -304,25 +335,42 @@ public final class JettyStreamingServer implements TransportServer {
                 @Override
                 public void onClosed(Connection closed) {
                     deadline.cancel();
+                    tickets.remove(endPoint);
+                    ticket.closed(); // closed, or upgraded: no longer pending either way
                 }
             });
+        }
+
+        /** The peer's address as the socket sees it: forwarding headers are not read before a handshake. */
+        private static String peer(EndPoint endPoint) {
+            SocketAddress address = endPoint.getRemoteSocketAddress();
+            if (address instanceof InetSocketAddress inet) {
+                return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+            }
+            return String.valueOf(address);
         }
     }
 
     /**
      * Jetty's connection limit: at the cap it stops accepting (new connections wait in the
-     * kernel's backlog) until some end. Reaching it is logged at most once a minute: at the cap,
-     * every connection that ends lets one in and the next reaches it again.
+     * kernel's backlog) until some end, and the oldest connection not yet a WebSocket of the
+     * address holding the most is closed to make room, so a crowd of idle connections cannot hold
+     * the backlog up for a whole handshake timeout. Reaching it is logged at most once a minute:
+     * at the cap, every connection that ends lets one in and the next reaches it again.
      */
     private static final class LoggedConnectionLimit extends NetworkConnectionLimit {
         private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
         private final int max;
+        private final Connector connector;
+        private final ConnectionLimits pending;
         private long lastLoggedNanos;
         private boolean logged;
 
-        LoggedConnectionLimit(int max, Connector connector) {
+        LoggedConnectionLimit(int max, Connector connector, ConnectionLimits pending) {
             super(max, connector);
             this.max = max;
+            this.connector = connector;
+            this.pending = pending;
         }
 
         @Override
@@ -332,9 +380,12 @@ public final class JettyStreamingServer implements TransportServer {
                 logged = true;
                 lastLoggedNanos = now;
                 LOG.log(System.Logger.Level.WARNING, "connection_limit_reached: " + max
-                        + " connections are open; new connections wait until some end (logged at most once a minute)");
+                        + " connections are open; new connections wait until some end, and the oldest connection"
+                        + " not yet a WebSocket is closed to make room (logged at most once a minute)");
             }
             super.limit();
+            // called under Jetty's lock, which the close's onClosed takes again: close from another thread
+            connector.getExecutor().execute(pending::evictOnePending);
         }
     }
 
@@ -418,6 +469,7 @@ public final class JettyStreamingServer implements TransportServer {
         private SourceFeeds sources;
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
         private int maxConnections = TransportDefaults.maxConnections();
+        private int maxPendingPerAddress = ConnectionLimits.DEFAULT_MAX_PENDING_PER_ADDRESS;
         private int maxThreads = 200;
 
         private Builder(StreamEngine engine) {
@@ -474,12 +526,25 @@ public final class JettyStreamingServer implements TransportServer {
         }
 
         /**
-         * @param connections connections open at once; at the cap Jetty stops accepting until some end
-         *                    (default: 80 % of the process' file descriptor limit less 64)
+         * @param connections connections open at once (default: 80 % of the process' file descriptor
+         *                    limit less 64); at the cap Jetty stops accepting until some end, and the
+         *                    oldest connection not yet a WebSocket of the address holding the most is
+         *                    closed to make room
          * @return this builder
          */
         public Builder maxConnections(int connections) {
             this.maxConnections = TransportDefaults.checkMaxConnections(connections);
+            return this;
+        }
+
+        /**
+         * @param connections connections not yet WebSockets that one peer address may hold; another
+         *                    one replaces its oldest (default {@value ConnectionLimits#DEFAULT_MAX_PENDING_PER_ADDRESS},
+         *                    0 for no cap: behind a proxy every client has the proxy's address)
+         * @return this builder
+         */
+        public Builder maxPendingConnectionsPerAddress(int connections) {
+            this.maxPendingPerAddress = ConnectionLimits.checkMaxPendingPerAddress(connections);
             return this;
         }
 

@@ -1,49 +1,51 @@
 package io.streaminfer.netty;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.streaminfer.protocol.ConnectionLimits;
 
-import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The first handler of every connection of the standalone server: beyond the connection cap a new
- * connection is closed at once (logged at most once a minute), and a connection that is not a
- * WebSocket when the handshake timeout passes is closed, plain HTTP and slowloris included.
+ * The first handler of every connection of the standalone server: who may hold connections is
+ * {@link ConnectionLimits}' (an address past its cap of connections not yet upgraded loses its
+ * oldest one; at the connection cap a newcomer replaces the oldest not yet upgraded of the address
+ * holding the most, and is closed at once only when every connection is a WebSocket), and a
+ * connection that is not a WebSocket when the handshake timeout passes is closed, plain HTTP and
+ * slowloris included.
  */
 @ChannelHandler.Sharable
 final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
-    private static final System.Logger LOG = System.getLogger(ConnectionGate.class.getName());
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final AttributeKey<ScheduledFuture<?>> DEADLINE = AttributeKey.valueOf(ConnectionGate.class, "deadline");
-    private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ConnectionGate.class, "counted");
+    private static final AttributeKey<ConnectionLimits.Ticket> TICKET = AttributeKey.valueOf(ConnectionGate.class, "ticket");
 
-    private final int maxConnections;
+    private final ConnectionLimits limits;
     private final Duration handshakeTimeout;
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicLong lastLoggedNanos = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
 
-    ConnectionGate(int maxConnections, Duration handshakeTimeout) {
-        this.maxConnections = maxConnections;
+    ConnectionGate(int maxConnections, int maxPendingPerAddress, Duration handshakeTimeout) {
+        this.limits = new ConnectionLimits(maxConnections, maxPendingPerAddress);
         this.handshakeTimeout = handshakeTimeout;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.channel().attr(COUNTED).set(Boolean.TRUE);
-        if (open.incrementAndGet() > maxConnections) {
-            logLimit();
+        Channel channel = ctx.channel();
+        ConnectionLimits.Decision decision = limits.admit(peer(channel.remoteAddress()), channel::close);
+        decision.closeEvicted();
+        if (decision.refused()) {
             ctx.close();
             return;
         }
-        ctx.channel().attr(DEADLINE).set(ctx.executor().schedule(() -> {
+        channel.attr(TICKET).set(decision.admitted());
+        channel.attr(DEADLINE).set(ctx.executor().schedule(() -> {
             ctx.close(); // still not a WebSocket: the handshake timed out
         }, handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS));
         ctx.fireChannelActive();
@@ -53,6 +55,10 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == StreamWebSocketHandler.UPGRADED) {
             cancelDeadline(ctx);
+            ConnectionLimits.Ticket ticket = ctx.channel().attr(TICKET).get();
+            if (ticket != null) {
+                ticket.upgraded();
+            }
             return;
         }
         ctx.fireUserEventTriggered(event);
@@ -61,8 +67,9 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelDeadline(ctx);
-        if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
-            open.decrementAndGet();
+        ConnectionLimits.Ticket ticket = ctx.channel().attr(TICKET).getAndSet(null);
+        if (ticket != null) {
+            ticket.closed();
         }
         ctx.fireChannelInactive();
     }
@@ -74,17 +81,16 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void logLimit() {
-        long now = System.nanoTime();
-        long last = lastLoggedNanos.get();
-        if (now - last >= LOG_INTERVAL_NANOS && lastLoggedNanos.compareAndSet(last, now)) {
-            LOG.log(Level.WARNING, "connection_limit_reached: " + maxConnections + " connections are open; new"
-                    + " connections are closed at once until some end (logged at most once a minute)");
+    /** The peer's address as the socket sees it: forwarding headers are not read before a handshake. */
+    private static String peer(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
         }
+        return String.valueOf(address);
     }
 
     /** @return connections open now */
     int open() {
-        return open.get();
+        return limits.open();
     }
 }

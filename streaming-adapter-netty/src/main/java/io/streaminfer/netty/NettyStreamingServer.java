@@ -19,6 +19,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.TransportServer;
 import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.ConnectionLimits;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.core.SourceFeeds;
 import io.streaminfer.protocol.TransportDefaults;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * (no Jakarta WebSocket API in between), with the limits and answers of the other runtimes: the
  * handshake checks of {@link StreamWebSocketHandler}, the web console and {@code /api/pipelines}
  * on the same port with quiet error pages and no {@code Server} header, a handshake timeout for
- * connections that never upgrade, a connection cap, and a graceful stop that closes every session
+ * connections that never upgrade, a connection cap and a cap per address on connections not yet
+ * upgraded ({@link ConnectionGate}), and a graceful stop that closes every session
  * with 1001. Given {@link Builder#sources}, read-only watchers of the sources at
  * {@code /ws/sources/<id>} beside the streams. Native epoll where the platform has it, NIO otherwise.
  */
@@ -83,7 +85,7 @@ public final class NettyStreamingServer implements TransportServer {
             handler.sources(b.sources);
         }
         StreamWebSocketHandler streams = handler.build();
-        ConnectionGate gate = new ConnectionGate(b.maxConnections, b.handshakeTimeout);
+        ConnectionGate gate = new ConnectionGate(b.maxConnections, b.maxPendingPerAddress, b.handshakeTimeout);
         HttpPagesHandler pages = new HttpPagesHandler(b.content);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
@@ -151,6 +153,7 @@ public final class NettyStreamingServer implements TransportServer {
         private HttpContent content = HttpContent.none();
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
         private int maxConnections = TransportDefaults.maxConnections();
+        private int maxPendingPerAddress = ConnectionLimits.DEFAULT_MAX_PENDING_PER_ADDRESS;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
         private SourceFeeds sources;
 
@@ -198,12 +201,25 @@ public final class NettyStreamingServer implements TransportServer {
         }
 
         /**
-         * @param connections connections open at once; beyond the cap new connections are closed at once
-         *                    (default: 80 % of the process' file descriptor limit less 64)
+         * @param connections connections open at once (default: 80 % of the process' file descriptor
+         *                    limit less 64); at the cap a new connection replaces the oldest one not yet
+         *                    a WebSocket of the address holding the most, and is closed at once when all
+         *                    are WebSockets
          * @return this builder
          */
         public Builder maxConnections(int connections) {
             this.maxConnections = TransportDefaults.checkMaxConnections(connections);
+            return this;
+        }
+
+        /**
+         * @param connections connections not yet WebSockets that one peer address may hold; another
+         *                    one replaces its oldest (default {@value ConnectionLimits#DEFAULT_MAX_PENDING_PER_ADDRESS},
+         *                    0 for no cap: behind a proxy every client has the proxy's address)
+         * @return this builder
+         */
+        public Builder maxPendingConnectionsPerAddress(int connections) {
+            this.maxPendingPerAddress = ConnectionLimits.checkMaxPendingPerAddress(connections);
             return this;
         }
 

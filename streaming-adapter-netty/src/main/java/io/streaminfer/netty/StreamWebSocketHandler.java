@@ -43,9 +43,9 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>At a handshake it checks, in this order, and answers with an HTTP status instead of
- * upgrading: a draining engine (503 with {@code Retry-After}), RFC 6455 (400, or 426 with
- * {@code Sec-WebSocket-Version: 13}, {@link HandshakeCheck}), the token (401) and the origin (403)
- * of its {@link AccessPolicy}. Then the engine admits the stream, in the order handshakes arrive,
+ * upgrading: a draining engine (503 with {@code Retry-After}), RFC 6455 and headers that could be
+ * read two ways (400, or 426 with {@code Sec-WebSocket-Version: 13}, {@link HandshakeCheck}), the
+ * token (401) and the origin (403) of its {@link AccessPolicy}. Then the engine admits the stream, in the order handshakes arrive,
  * and the connection is upgraded: the HTTP handlers leave the pipeline, no extension is
  * negotiated, and the connection's frames go to its engine session: binary messages up to the
  * engine's frame limit, refused from their header past it ({@code frame_too_large}, 1009), the
@@ -138,7 +138,7 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
     private boolean isOurHandshake(HttpRequest request) {
         String path = pathOf(request.uri());
         return (PATH.equals(path) || sources != null && SourceFeeds.sourceIdOf(path).isPresent())
-                && HandshakeCheck.isWebSocketUpgrade(request.headers()::get);
+                && HandshakeCheck.isWebSocketUpgrade(request.headers()::getAll);
     }
 
     private static String pathOf(String uri) {
@@ -152,7 +152,7 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
         Optional<HandshakeCheck.Refusal> refusal = request.decoderResult().isFailure()
                 ? Optional.of(new HandshakeCheck.Refusal(400, "Bad Request", "the request is not valid HTTP", Map.of()))
                 : engine.isDraining() ? Optional.of(HandshakeCheck.draining())
-                : HandshakeCheck.check(request.method().name(), request.protocolVersion().text(), request.uri(), headers::get);
+                : HandshakeCheck.check(request.method().name(), request.protocolVersion().text(), request.uri(), headers::getAll);
         if (refusal.isPresent()) {
             return refuse(ctx, refusal.get());
         }

@@ -31,12 +31,13 @@ import java.util.List;
 
 /**
  * Switches an accepted handshake's connection from HTTP to WebSocket frames, the same way for a
- * stream and for a source watcher: the 101 goes out through the HTTP encoder, which then leaves;
- * the frame handlers ({@link FrameGuard}, Netty's decoder and encoder, {@link StreamFrameHandler})
- * take the place of the handler that read the handshake; the connection gets its
- * {@link ConnectionInput}; {@link StreamWebSocketHandler#UPGRADED} is fired (the handshake deadline
- * ends); and last the HTTP decoder leaves, handing what it read past the request (a frame sent in
- * the same write as the handshake) to the frame handlers. Called on the channel's event loop.
+ * stream and for a source watcher: {@link StreamWebSocketHandler#UPGRADED} is fired (the handshake
+ * deadline ends, and the connection is no longer one a crowded address could lose); the 101 goes
+ * out through the HTTP encoder, which then leaves; the frame handlers ({@link FrameGuard}, Netty's
+ * decoder and encoder, {@link StreamFrameHandler}) take the place of the handler that read the
+ * handshake; the connection gets its {@link ConnectionInput}; and last the HTTP decoder leaves,
+ * handing what it read past the request (a frame sent in the same write as the handshake) to the
+ * frame handlers. Called on the channel's event loop.
  */
 final class WebSocketSwitch {
 
@@ -77,6 +78,8 @@ final class WebSocketSwitch {
                         WebSocketDecoderConfig decoder, Runnable open, Runnable failed) {
         Channel channel = ctx.channel();
         ChannelPipeline pipeline = ctx.pipeline();
+        // before the 101 leaves: a client that has it must never be closed as a connection not yet upgraded
+        pipeline.fireUserEventTriggered(StreamWebSocketHandler.UPGRADED);
         FullHttpResponse switching = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
         switching.headers()
@@ -110,7 +113,6 @@ final class WebSocketSwitch {
                 .addAfter("stream-frame-decoder", "stream-frames", new StreamFrameHandler(connection));
         pipeline.remove(name);
         open.run();
-        pipeline.fireUserEventTriggered(StreamWebSocketHandler.UPGRADED);
         if (codec != null) {
             pipeline.remove(codec);
         } else if (pipeline.get(HttpRequestDecoder.class) != null) {

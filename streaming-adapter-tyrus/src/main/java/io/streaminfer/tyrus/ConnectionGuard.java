@@ -1,5 +1,6 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.protocol.ConnectionLimits;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
@@ -12,35 +13,34 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 
 import java.io.IOException;
-import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bounds what connections that never become WebSockets can hold (Grizzly keeps a silent or
  * slowly-sending connection forever: its keep-alive idle timeout is off so WebSockets are not
  * cut). A connection that has not completed its WebSocket upgrade within the handshake timeout
- * is closed, plain HTTP ones included; beyond the connection cap a new connection is closed at
- * once, so the process keeps file descriptors for everyone else. Reaching the cap is logged once
- * until the count falls back under nine tenths of it.
+ * is closed, plain HTTP ones included. Who may hold connections is {@link ConnectionLimits}': an
+ * address past its cap of connections not yet upgraded loses its oldest one, at the connection cap
+ * a newcomer replaces the oldest not yet upgraded of the address holding the most, and only when
+ * every connection is a WebSocket is a new connection closed at once, so one address cannot keep
+ * everyone else out and the process keeps file descriptors for everyone else.
  */
 final class ConnectionGuard extends BaseFilter {
 
-    private static final System.Logger LOG = System.getLogger(ConnectionGuard.class.getName());
     private static final Attribute<ScheduledFuture<?>> DEADLINE =
             Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ConnectionGuard.class.getName() + ".deadline");
+    private static final Attribute<ConnectionLimits.Ticket> TICKET =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(ConnectionGuard.class.getName() + ".ticket");
 
     private final Duration handshakeTimeout;
-    private final int maxConnections;
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicBoolean atCap = new AtomicBoolean();
+    private final ConnectionLimits limits;
 
-    ConnectionGuard(Duration handshakeTimeout, int maxConnections) {
+    ConnectionGuard(Duration handshakeTimeout, int maxConnections, int maxPendingPerAddress) {
         this.handshakeTimeout = handshakeTimeout;
-        this.maxConnections = maxConnections;
+        this.limits = new ConnectionLimits(maxConnections, maxPendingPerAddress);
     }
 
     /** An add-on that puts this filter right behind the transport, before HTTP parsing. */
@@ -53,34 +53,37 @@ final class ConnectionGuard extends BaseFilter {
         };
     }
 
-    /** Marks a connection as upgraded: its handshake deadline no longer applies. */
+    /** Marks a connection as upgraded: its handshake deadline no longer applies, and it is never evicted. */
     static void upgraded(Connection<?> connection) {
         if (connection != null) {
             ScheduledFuture<?> deadline = DEADLINE.remove(connection);
             if (deadline != null) {
                 deadline.cancel(false);
             }
+            ConnectionLimits.Ticket ticket = TICKET.get(connection);
+            if (ticket != null) {
+                ticket.upgraded();
+            }
         }
     }
 
     /** @return connections open now */
     int openConnections() {
-        return open.get();
+        return limits.open();
     }
 
     @Override
     public NextAction handleAccept(FilterChainContext ctx) throws IOException {
         Connection<?> connection = ctx.getConnection();
-        int count = open.incrementAndGet();
-        connection.addCloseListener((closeable, type) -> released());
-        if (count > maxConnections) {
-            if (atCap.compareAndSet(false, true)) {
-                LOG.log(Level.WARNING, "connection_limit_reached: " + maxConnections + " connections are open;"
-                        + " new connections are closed until some end (this is logged once)");
-            }
+        ConnectionLimits.Decision decision = limits.admit(peer(connection), connection::closeSilently);
+        decision.closeEvicted();
+        if (decision.refused()) {
             connection.closeSilently();
             return ctx.getStopAction();
         }
+        ConnectionLimits.Ticket ticket = decision.admitted();
+        TICKET.set(connection, ticket);
+        connection.addCloseListener((closeable, type) -> ticket.closed());
         DEADLINE.set(connection, StalledCloseGuard.TIMER.schedule(() -> {
             if (DEADLINE.remove(connection) != null) {
                 connection.closeSilently(); // no WebSocket within the handshake timeout
@@ -89,9 +92,12 @@ final class ConnectionGuard extends BaseFilter {
         return ctx.getInvokeAction();
     }
 
-    private void released() {
-        if (open.decrementAndGet() < maxConnections * 9L / 10 && atCap.compareAndSet(true, false)) {
-            LOG.log(Level.INFO, "connection_limit_cleared: new connections are accepted again");
+    /** The peer's address as the socket sees it: forwarding headers are not read before a handshake. */
+    private static String peer(Connection<?> connection) {
+        Object address = connection.getPeerAddress();
+        if (address instanceof InetSocketAddress inet) {
+            return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
         }
+        return String.valueOf(address);
     }
 }

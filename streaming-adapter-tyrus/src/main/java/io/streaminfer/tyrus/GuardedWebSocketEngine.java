@@ -19,6 +19,7 @@ import org.glassfish.tyrus.spi.Writer;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Tyrus' engine with our guards. Before Tyrus sees a WebSocket handshake: a draining server
@@ -58,9 +59,10 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
 
     @Override
     public UpgradeInfo upgrade(UpgradeRequest request, UpgradeResponse response) {
-        if (HandshakeCheck.isWebSocketUpgrade(request::getHeader)) {
+        Function<String, List<String>> headers = headers(request);
+        if (HandshakeCheck.isWebSocketUpgrade(headers)) {
             Optional<HandshakeCheck.Refusal> refusal = engine.isDraining() ? Optional.of(HandshakeCheck.draining())
-                    : HandshakeCheck.check(method(), protocol(), target(request), request::getHeader);
+                    : HandshakeCheck.check(method(), protocol(), target(request), headers);
             if (refusal.isPresent()) {
                 HandshakeCheck.Refusal refused = refusal.get();
                 response.setStatus(refused.status());
@@ -85,6 +87,10 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
         if (info.getStatus() == UpgradeStatus.HANDSHAKE_FAILED) {
             return complete(response, info); // e.g. 403 for an origin the policy does not allow
         }
+        if (info.getStatus() == UpgradeStatus.SUCCESS) {
+            // before Tyrus writes the 101: a client that has it must never be evicted as not yet upgraded
+            ConnectionGuard.upgraded(ReadContext.connection());
+        }
         return new UpgradeInfo() {
             @Override
             public UpgradeStatus getStatus() {
@@ -106,7 +112,6 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
                 if (connection == null) {
                     return null;
                 }
-                ConnectionGuard.upgraded(grizzly);
                 GuardedConnection guarded = new GuardedConnection(connection, lingering, session, capture.refuseInput());
                 ByteBuffer early = ReadContext.takeBytesAfterRequest();
                 if (early.hasRemaining()) {
@@ -121,6 +126,18 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
     private static String target(UpgradeRequest request) {
         String query = request.getQueryString();
         return query == null || query.isEmpty() ? request.getRequestUri() : request.getRequestUri() + "?" + query;
+    }
+
+    /**
+     * The header lines as Grizzly read them, one value per line: Tyrus' own map splits every value
+     * at its commas and joins repeated lines, which hides a repeated header.
+     */
+    private static Function<String, List<String>> headers(UpgradeRequest tyrus) {
+        HttpRequestPacket request = ReadContext.request();
+        if (request == null) {
+            return HandshakeCheck.lookup(tyrus.getHeaders());
+        }
+        return AmbiguousHandshakeFilter.headerLines(request);
     }
 
     private static String method() {

@@ -2,6 +2,7 @@ package io.streaminfer.tyrus;
 
 import io.streaminfer.core.StreamEngine;
 import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.ConnectionLimits;
 import io.streaminfer.protocol.HttpContent;
 import io.streaminfer.websocket.StreamEndpoint;
 import io.streaminfer.websocket.SourceWatchEndpoint;
@@ -38,8 +39,9 @@ import java.util.concurrent.TimeoutException;
  * composed here rather than by {@code org.glassfish.tyrus.server.Server}, so that it binds the
  * address it is given (Tyrus' {@code Server} always binds 0.0.0.0), reads frames up to the
  * configured limit, and stops gracefully. Connections are guarded before Tyrus sees them: a
- * handshake timeout and a connection cap ({@link ConnectionGuard}), strict handshakes
- * ({@link GuardedWebSocketEngine}), frame headers checked against RFC 6455 and the frame limit
+ * handshake timeout, a connection cap and a cap per address on connections not yet upgraded
+ * ({@link ConnectionGuard}), strict handshakes ({@link AmbiguousHandshakeFilter},
+ * {@link GuardedWebSocketEngine}), frame headers checked against RFC 6455 and the frame limit
  * ({@link MessageSizeGuard}), no WebSocket extensions, and pages and logs that name neither the
  * container nor the request ({@link QuietPages}, {@link ContainerLogFilter}).
  *
@@ -68,7 +70,7 @@ public final class TyrusStreamingServer implements TransportServer {
         this.host = b.host;
         this.requestedPort = b.port;
         this.container = new EmbeddedContainer(engine, b.access, b.maxPendingBytes);
-        this.connections = new ConnectionGuard(b.handshakeTimeout, b.maxConnections);
+        this.connections = new ConnectionGuard(b.handshakeTimeout, b.maxConnections, b.maxPendingPerAddress);
         this.httpServer = new HttpServer();
         this.pages = b.content;
         this.access = b.access;
@@ -103,6 +105,7 @@ public final class TyrusStreamingServer implements TransportServer {
         listener.registerAddOn(connections.addOn());
         listener.registerAddOn(new WebSocketAddOn(container, CONTEXT_PATH));
         listener.registerAddOn(ReadContext.addOn());
+        listener.registerAddOn(AmbiguousHandshakeFilter.addOn());
         httpServer.addListener(listener);
         QuietPages.apply(httpServer.getServerConfiguration());
         ContainerLogFilter.install();
@@ -234,6 +237,7 @@ public final class TyrusStreamingServer implements TransportServer {
         private HttpContent content = HttpContent.none();
         private Duration handshakeTimeout = TransportDefaults.HANDSHAKE_TIMEOUT;
         private int maxConnections = TransportDefaults.maxConnections();
+        private int maxPendingPerAddress = ConnectionLimits.DEFAULT_MAX_PENDING_PER_ADDRESS;
         private SourceFeeds sources;
 
         private Builder(StreamEngine engine) {
@@ -326,12 +330,25 @@ public final class TyrusStreamingServer implements TransportServer {
         }
 
         /**
-         * @param connections how many connections may be open at once; more are closed as they come
-         *                    (default: 80 % of the process' file descriptor limit less 64)
+         * @param connections how many connections may be open at once (default: 80 % of the process'
+         *                    file descriptor limit less 64); at the cap a new connection replaces the
+         *                    oldest one not yet a WebSocket of the address holding the most, and is
+         *                    closed at once when all are WebSockets
          * @return this builder
          */
         public Builder maxConnections(int connections) {
             this.maxConnections = TransportDefaults.checkMaxConnections(connections);
+            return this;
+        }
+
+        /**
+         * @param connections connections not yet WebSockets that one peer address may hold; another
+         *                    one replaces its oldest (default {@value ConnectionLimits#DEFAULT_MAX_PENDING_PER_ADDRESS},
+         *                    0 for no cap: behind a proxy every client has the proxy's address)
+         * @return this builder
+         */
+        public Builder maxPendingConnectionsPerAddress(int connections) {
+            this.maxPendingPerAddress = ConnectionLimits.checkMaxPendingPerAddress(connections);
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.streaminfer.core.StreamConfig;
 import io.streaminfer.core.StreamSetting;
 import io.streaminfer.pipeline.ModelOptions;
 import io.streaminfer.protocol.AccessPolicy;
+import io.streaminfer.protocol.ConnectionLimits;
 import io.streaminfer.protocol.TrustedProxies;
 import io.streaminfer.sources.AllowedHosts;
 
@@ -140,7 +141,10 @@ public final class EnvironmentConfig {
         }
         Duration handshake = Duration.ofSeconds(integer("STREAM_HANDSHAKE_TIMEOUT_S", 10, 1, 3600));
         int maxConnections = integer("STREAM_MAX_CONNECTIONS", 0, 0, 1_000_000);
-        return new ServerSettings.Connections(proxies, handshake, maxConnections);
+        // peer addresses as the socket sees them: behind a proxy all clients share one (0 turns the cap off)
+        int maxPendingPerAddress = integer("STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS",
+                ConnectionLimits.DEFAULT_MAX_PENDING_PER_ADDRESS, 0, 1_000_000);
+        return new ServerSettings.Connections(proxies, handshake, maxConnections, maxPendingPerAddress);
     }
 
     /** Every declared engine setting with a variable, read through its declaration. */

@@ -46,8 +46,11 @@ public record ServerSettings(String host, int port, String managementHost, int m
      * @param handshakeTimeout how long a connection may take to become a WebSocket ({@code STREAM_HANDSHAKE_TIMEOUT_S})
      * @param maxConnections   connections open at once, 0 for the default below the descriptor limit
      *                         ({@code STREAM_MAX_CONNECTIONS})
+     * @param maxPendingPerAddress connections not yet WebSockets one peer address may hold, 0 for no cap
+     *                         ({@code STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS})
      */
-    public record Connections(TrustedProxies proxies, Duration handshakeTimeout, int maxConnections) {
+    public record Connections(TrustedProxies proxies, Duration handshakeTimeout, int maxConnections,
+                              int maxPendingPerAddress) {
         /** Validates the values. */
         public Connections {
             Objects.requireNonNull(proxies, "proxies");

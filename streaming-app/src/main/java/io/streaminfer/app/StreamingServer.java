@@ -188,6 +188,7 @@ public final class StreamingServer implements AutoCloseable {
             NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine)
                     .host(settings.host()).port(settings.port()).access(settings.access())
                     .trustedProxies(connections.proxies()).handshakeTimeout(connections.handshakeTimeout())
+                    .maxPendingConnectionsPerAddress(connections.maxPendingPerAddress())
                     .content(pages).sources(sources);
             if (connections.maxConnections() > 0) {
                 netty.maxConnections(connections.maxConnections());
@@ -198,6 +199,7 @@ public final class StreamingServer implements AutoCloseable {
             JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine)
                     .host(settings.host()).port(settings.port()).access(settings.access())
                     .trustedProxies(connections.proxies()).handshakeTimeout(connections.handshakeTimeout())
+                    .maxPendingConnectionsPerAddress(connections.maxPendingPerAddress())
                     .content(pages).sources(sources);
             if (connections.maxConnections() > 0) {
                 jetty.maxConnections(connections.maxConnections());
@@ -210,6 +212,7 @@ public final class StreamingServer implements AutoCloseable {
                 .access(settings.access())
                 .trustedProxies(connections.proxies())
                 .handshakeTimeout(connections.handshakeTimeout())
+                .maxPendingConnectionsPerAddress(connections.maxPendingPerAddress())
                 .maxPendingBytes(settings.maxPendingBytes())
                 .content(pages)
                 .sources(sources);

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +26,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Connections that never become WebSockets cannot hold the server: idle and slowloris
  * connections are closed after the handshake timeout while a real client is served, the server's
- * threads come back near where they were, and beyond the connection cap new connections wait or
- * are closed with one log line.
+ * threads come back near where they were, beyond the connection cap new connections wait or
+ * are closed with one log line, and one address cannot fill the cap: past its cap of connections
+ * not yet upgraded, or at the connection cap, its oldest idle connections make room.
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(ServerSettings.Transport.class)
@@ -55,7 +58,9 @@ class ConnectionLimitIntegrationTest {
     @DisplayName("200 idle and 200 slowloris connections: a client is still served, they are closed after the"
             + " handshake timeout, threads return near their start")
     void idleAndSlowlorisConnectionsAreClosed() throws Exception {
-        server = TransportServers.start(runtime, 256 * 1024, new TransportServers.Options().handshakeTimeout(HANDSHAKE_TIMEOUT));
+        // no cap per address, so that the handshake timeout is what closes the 400 connections of 127.0.0.1
+        server = TransportServers.start(runtime, 256 * 1024, new TransportServers.Options().handshakeTimeout(HANDSHAKE_TIMEOUT)
+                .maxPendingPerAddress(0));
         int threadsBefore = Thread.activeCount();
         for (int i = 0; i < 200; i++) {
             sockets.add(RawWebSocket.connect(server.port()));
@@ -108,6 +113,34 @@ class ConnectionLimitIntegrationTest {
         } finally {
             root.detachAppender(logs);
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"the cap per address, 5", "the connection cap alone, 0"})
+    @DisplayName("one address holding more idle connections than the caps allow does not keep a client from another address out,"
+            + " and its own WebSocket stays")
+    void oneAddressCannotFillTheCap(String what, int maxPendingPerAddress) throws Exception {
+        int cap = 20;
+        // a handshake timeout longer than the test: only the caps can make room
+        server = TransportServers.start(runtime, 256 * 1024, new TransportServers.Options().maxConnections(cap)
+                .maxPendingPerAddress(maxPendingPerAddress).handshakeTimeout(Duration.ofMinutes(5)));
+        RawWebSocket resident = RawWebSocket.connect(server.port()).upgrade();
+        sockets.add(resident);
+        for (int i = 0; i < cap + 10; i++) {
+            sockets.add(RawWebSocket.connect(server.port())); // from 127.0.0.1, never a request
+        }
+
+        for (int session = 1; session <= 3; session++) {
+            try (RawWebSocket client = RawWebSocket.connectFrom("127.0.0.2", server.port()).upgrade()) {
+                for (int frame = 1; frame <= 3; frame++) {
+                    client.write(RawWebSocket.masked(RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));
+                    assertThat(client.readFrame().text()).as("%s: session %d, frame %d", what, session, frame)
+                            .startsWith("{\"frame_index\":" + frame + ",\"result\"");
+                }
+            }
+        }
+        resident.write(RawWebSocket.masked(RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));
+        assertThat(resident.readFrame().text()).as("the WebSocket of the crowded address").startsWith("{\"frame_index\":1,\"result\"");
     }
 
     private static long limitLines(ListAppender<ILoggingEvent> logs) {

@@ -54,8 +54,11 @@ class DeploymentManifestsTest {
         assertThat(container.path("env").findValuesAsText("name")).doesNotContain("STREAM_MANAGEMENT_HOST");
         assertThat(container.path("env").findValues("name").stream()
                 .anyMatch(name -> "STREAM_MANAGEMENT_TOKEN".equals(name.asText()))).isTrue();
-        EnvironmentConfig.parse(java.util.Map.of("STREAM_SHUTDOWN_GRACE_S", String.valueOf(grace),
-                "STREAM_WORKERS", env(container, "STREAM_WORKERS"), "STREAM_MAX_SESSIONS", env(container, "STREAM_MAX_SESSIONS")));
+        ServerSettings settings = EnvironmentConfig.parse(java.util.Map.of("STREAM_SHUTDOWN_GRACE_S", String.valueOf(grace),
+                "STREAM_WORKERS", env(container, "STREAM_WORKERS"), "STREAM_MAX_SESSIONS", env(container, "STREAM_MAX_SESSIONS"),
+                "STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS", env(container, "STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS")));
+        // behind the ingress every client has an ingress pod's address before its handshake
+        assertThat(settings.connections().maxPendingPerAddress()).isZero();
     }
 
     @Test

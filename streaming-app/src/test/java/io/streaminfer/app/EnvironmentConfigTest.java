@@ -98,6 +98,7 @@ class EnvironmentConfigTest {
                 Map.entry("STREAM_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
                 Map.entry("STREAM_HANDSHAKE_TIMEOUT_S", "4"),
                 Map.entry("STREAM_MAX_CONNECTIONS", "500"),
+                Map.entry("STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS", "0"),
                 Map.entry("STREAM_MODELS_DIR", "/srv/models"),
                 Map.entry("STREAM_MODEL_THREADS", "2"),
                 Map.entry("STREAM_MANAGEMENT_TOKEN", MANAGEMENT_TOKEN)));
@@ -117,6 +118,7 @@ class EnvironmentConfigTest {
         assertThat(settings.connections().proxies().trusts("192.168.0.1")).isFalse();
         assertThat(settings.connections().handshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(settings.connections().maxConnections()).isEqualTo(500);
+        assertThat(settings.connections().maxPendingPerAddress()).as("0: no cap, behind a proxy").isZero();
         assertThat(settings.models().directory()).isEqualTo(Path.of("/srv/models"));
         assertThat(settings.models().threads()).isEqualTo(2);
     }
@@ -135,6 +137,7 @@ class EnvironmentConfigTest {
         assertThat(connections.proxies().any()).as("no proxy is trusted by default").isFalse();
         assertThat(connections.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(connections.maxConnections()).as("0: below the descriptor limit").isZero();
+        assertThat(connections.maxPendingPerAddress()).isEqualTo(64);
     }
 
     @ParameterizedTest(name = "{0}={1} is refused")
@@ -177,6 +180,7 @@ class EnvironmentConfigTest {
             "STREAM_TRUSTED_PROXIES|10.0.0.0/8,proxy.local|'proxy.local' is not an IP address",
             "STREAM_HANDSHAKE_TIMEOUT_S|0|between 1 and 3600",
             "STREAM_MAX_CONNECTIONS|-5|between 0 and 1000000",
+            "STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS|-1|between 0 and 1000000",
     })
     void badValuesStopStartupNamingTheVariable(String variable, String value, String expectation) {
         assertThatThrownBy(() -> EnvironmentConfig.parse(Map.of(variable, value)))

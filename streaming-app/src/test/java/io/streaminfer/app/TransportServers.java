@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One runtime (Tyrus, Jetty or Netty) around a test engine, built directly rather than through the
  * app's environment, so a test can set what the environment does not reach: a small frame limit,
- * a short handshake timeout, a connection cap. The engine has a {@code noop} pipeline and a
- * {@code gate} pipeline that holds each frame until {@link #openGate()}.
+ * a short handshake timeout, connection caps, a token, the smallest memory budget. The engine has a
+ * {@code noop} pipeline and a {@code gate} pipeline that holds each frame until {@link #openGate()}.
  */
 final class TransportServers implements AutoCloseable {
 
@@ -46,7 +46,7 @@ final class TransportServers implements AutoCloseable {
                 }));
         MicrometerStreamListener listener = new MicrometerStreamListener(metrics, List.of("noop", "gate"));
         this.engine = StreamEngine.builder(registry)
-                .config(StreamConfig.builder().maxFrameBytes(maxFrameBytes).build())
+                .config(options.stream(StreamConfig.builder().maxFrameBytes(maxFrameBytes)).build())
                 .workers(2)
                 .listener(listener)
                 .build();
@@ -68,35 +68,45 @@ final class TransportServers implements AutoCloseable {
 
     private TransportServer jetty(Options options) throws IOException {
         JettyStreamingServer.Builder jetty = JettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
-                .access(AccessPolicy.open()).content(HttpContent.none());
+                .access(options.access).content(HttpContent.none());
         if (options.handshakeTimeout != null) {
             jetty.handshakeTimeout(options.handshakeTimeout);
         }
         if (options.maxConnections > 0) {
             jetty.maxConnections(options.maxConnections);
         }
+        if (options.maxPendingPerAddress >= 0) {
+            jetty.maxPendingConnectionsPerAddress(options.maxPendingPerAddress);
+        }
         return jetty.start();
     }
 
     private TransportServer netty(Options options) throws IOException {
         NettyStreamingServer.Builder netty = NettyStreamingServer.builder(engine).host("127.0.0.1").port(0)
-                .access(AccessPolicy.open()).content(HttpContent.none());
+                .access(options.access).content(HttpContent.none());
         if (options.handshakeTimeout != null) {
             netty.handshakeTimeout(options.handshakeTimeout);
         }
         if (options.maxConnections > 0) {
             netty.maxConnections(options.maxConnections);
         }
+        if (options.maxPendingPerAddress >= 0) {
+            netty.maxPendingConnectionsPerAddress(options.maxPendingPerAddress);
+        }
         return netty.start();
     }
 
     private TransportServer tyrus(Options options) {
-        TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine).host("127.0.0.1").port(0);
+        TyrusStreamingServer.Builder builder = TyrusStreamingServer.builder(engine).host("127.0.0.1").port(0)
+                .access(options.access);
         if (options.handshakeTimeout != null) {
             builder.handshakeTimeout(options.handshakeTimeout);
         }
         if (options.maxConnections > 0) {
             builder.maxConnections(options.maxConnections);
+        }
+        if (options.maxPendingPerAddress >= 0) {
+            builder.maxPendingConnectionsPerAddress(options.maxPendingPerAddress);
         }
         return builder.start();
     }
@@ -136,6 +146,25 @@ final class TransportServers implements AutoCloseable {
     static final class Options {
         private Duration handshakeTimeout;
         private int maxConnections;
+        private long memoryBudgetBytes;
+        private int maxPendingPerAddress = -1;
+        private AccessPolicy access = AccessPolicy.open();
+
+        /** The memory budget, and a pipeline timeout long enough for a test to hold frames in the gate while it sends. */
+        Options memoryBudgetBytes(long bytes) {
+            this.memoryBudgetBytes = bytes;
+            return this;
+        }
+
+        private StreamConfig.Builder stream(StreamConfig.Builder builder) {
+            return memoryBudgetBytes > 0
+                    ? builder.memoryBudgetBytes(memoryBudgetBytes).pipelineTimeout(Timeouts.ANSWER.multipliedBy(6)) : builder;
+        }
+
+        Options access(AccessPolicy policy) {
+            this.access = policy;
+            return this;
+        }
 
         Options handshakeTimeout(Duration timeout) {
             this.handshakeTimeout = timeout;
@@ -144,6 +173,11 @@ final class TransportServers implements AutoCloseable {
 
         Options maxConnections(int connections) {
             this.maxConnections = connections;
+            return this;
+        }
+
+        Options maxPendingPerAddress(int connections) {
+            this.maxPendingPerAddress = connections;
             return this;
         }
     }

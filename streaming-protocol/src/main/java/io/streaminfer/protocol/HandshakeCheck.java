@@ -1,6 +1,8 @@
 package io.streaminfer.protocol;
 
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +15,14 @@ import java.util.function.Function;
  * {@code Connection: Upgrade}, a {@code Sec-WebSocket-Key} that is not base64 of 16 bytes) and
  * 426 with {@code Sec-WebSocket-Version: 13} for another WebSocket version (section 4.4: the
  * client learns which version to retry with). Also the 503 a draining server answers with.
+ *
+ * <p>A handshake must be read the same way by every layer that reads it: our checks, the token
+ * check and the container that upgrades. A header those layers need once ({@link #SINGLE_HEADERS})
+ * sent twice, or an {@code Upgrade} header naming more than one protocol, could be read one way by
+ * a guard (the first {@code Upgrade: h2c}: not a WebSocket, no token asked for) and another way by
+ * the container (the second {@code Upgrade: websocket}: upgraded), so such a handshake is refused
+ * with 400 before anything else ({@link #ambiguous}). Headers are therefore read as every line sent
+ * under a name: {@code Function<String, List<String>>}, one value per header line, in any case.
  */
 public final class HandshakeCheck {
 
@@ -20,26 +30,80 @@ public final class HandshakeCheck {
     public static final String VERSION = "13";
     /** Seconds a client (or a proxy) is told to wait before trying a draining server again. */
     public static final int RETRY_AFTER_SECONDS = 5;
+    /** Headers a handshake may carry at most once, since the layers reading them might each take another line. */
+    public static final List<String> SINGLE_HEADERS = List.of("Host", "Upgrade", "Sec-WebSocket-Key",
+            "Sec-WebSocket-Version", "Origin", "Authorization");
 
     private HandshakeCheck() {
     }
 
     /**
-     * @param header a handshake header by name (any case), {@literal null} when absent
-     * @return whether the request asks for a WebSocket upgrade at all
+     * @param headers every line of a request header by name (any case): one value per line as sent,
+     *                empty or {@literal null} when absent
+     * @return whether the request asks for a WebSocket upgrade in any of its {@code Upgrade} lines
      */
-    public static boolean isWebSocketUpgrade(Function<String, String> header) {
-        return hasToken(header.apply("Upgrade"), "websocket");
+    public static boolean isWebSocketUpgrade(Function<String, List<String>> headers) {
+        for (String value : values(headers, "Upgrade")) {
+            if (hasToken(value, "websocket")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param headers every line of a request header by name, as for {@link #isWebSocketUpgrade}
+     * @return a 400 when a header of {@link #SINGLE_HEADERS} comes more than once or the
+     *         {@code Upgrade} header names more than one protocol, else empty; never {@literal null}
+     */
+    public static Optional<Refusal> ambiguous(Function<String, List<String>> headers) {
+        for (String name : SINGLE_HEADERS) {
+            if (values(headers, name).size() > 1) {
+                return refuse("a WebSocket handshake sends the " + name + " header once");
+            }
+        }
+        List<String> upgrade = values(headers, "Upgrade");
+        if (!upgrade.isEmpty() && upgrade.get(0).indexOf(',') >= 0) {
+            return refuse("the Upgrade header of a WebSocket handshake names websocket alone");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param headers header lines by name, e.g. a Jakarta {@code HandshakeRequest}'s
+     * @return {@code headers} as a lookup for the checks here: the lines of every key that equals the
+     *         name in any case, so {@code Upgrade} and {@code upgrade} kept apart by a case-sensitive
+     *         map count as two lines; never {@literal null}
+     */
+    public static Function<String, List<String>> lookup(Map<String, List<String>> headers) {
+        return name -> {
+            List<String> lines = new ArrayList<>(1);
+            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+                if (header.getKey() != null && header.getKey().equalsIgnoreCase(name) && header.getValue() != null) {
+                    lines.addAll(header.getValue());
+                }
+            }
+            return lines;
+        };
     }
 
     /**
      * @param method   the request method
      * @param protocol the HTTP version, e.g. {@code HTTP/1.1}
      * @param target   the request target (path and query) as sent
-     * @param header   a header by name (any case), {@literal null} when absent
+     * @param headers  every line of a request header by name, as for {@link #isWebSocketUpgrade}
      * @return why the handshake is refused, or empty when it is well formed; never {@literal null}
      */
-    public static Optional<Refusal> check(String method, String protocol, String target, Function<String, String> header) {
+    public static Optional<Refusal> check(String method, String protocol, String target,
+                                          Function<String, List<String>> headers) {
+        Optional<Refusal> ambiguous = ambiguous(headers);
+        if (ambiguous.isPresent()) {
+            return ambiguous;
+        }
+        Function<String, String> header = name -> {
+            List<String> lines = values(headers, name);
+            return lines.isEmpty() ? null : lines.get(0);
+        };
         if (!"GET".equals(method)) {
             return refuse("a WebSocket handshake is a GET request");
         }
@@ -70,6 +134,11 @@ public final class HandshakeCheck {
     public static Refusal draining() {
         return new Refusal(503, "Service Unavailable", "the server is shutting down; try again",
                 Map.of("Retry-After", String.valueOf(RETRY_AFTER_SECONDS)));
+    }
+
+    private static List<String> values(Function<String, List<String>> headers, String name) {
+        List<String> lines = headers.apply(name);
+        return lines == null ? List.of() : lines;
     }
 
     private static Optional<Refusal> refuse(String detail) {

@@ -13,15 +13,19 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Answers stream handshakes with an HTTP status where the Jakarta API cannot: 503 with
- * {@code Retry-After} while the engine drains, 401 without the token, as the standalone server
- * does. Then hands the handshake on with the client's address ({@link ClientAddressFilter}),
- * which Tomcat's WebSocket sessions do not carry.
+ * {@code Retry-After} while the engine drains, 400 for headers that could be read two ways (a
+ * repeated {@code Upgrade}, say: {@link HandshakeCheck#ambiguous}), 401 without the token, as the
+ * standalone server does. Then hands the handshake on with the client's address
+ * ({@link ClientAddressFilter}), which Tomcat's WebSocket sessions do not carry.
  */
 final class StreamHandshakeFilter extends HttpFilter {
 
@@ -37,9 +41,18 @@ final class StreamHandshakeFilter extends HttpFilter {
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        if (HandshakeCheck.isWebSocketUpgrade(request::getHeader)) {
+        Function<String, List<String>> headerLines = name -> {
+            Enumeration<String> lines = request.getHeaders(name); // null where a container hides headers
+            return lines == null ? List.of() : Collections.list(lines);
+        };
+        if (HandshakeCheck.isWebSocketUpgrade(headerLines)) {
             if (engine.isDraining()) {
                 refuse(response, HandshakeCheck.draining());
+                return;
+            }
+            Optional<HandshakeCheck.Refusal> ambiguous = HandshakeCheck.ambiguous(headerLines);
+            if (ambiguous.isPresent()) { // before the token: the container might read another line than we do
+                refuse(response, ambiguous.get());
                 return;
             }
             if (access.tokenRequired() && !access.authorized(headers(request), parameters(request))) {

@@ -8,7 +8,9 @@ import java.util.Objects;
  * kit subclass declares its host's answers once, by overriding
  * {@link StreamingProtocolCompatibilityKit#variants()}, and the kit then requires exactly those.
  *
- * @param unauthorized how a handshake without the right token is refused
+ * @param unauthorized how a handshake without the right token is refused; also how one whose
+ *                     headers could be read two ways is (the kit's handshake cases): a host that
+ *                     can answer 401 before the upgrade can answer 400 there too
  * @param draining     how a handshake is refused while the server stops
  * @param violationCloseMayBeLost whether the host's container handles RFC 6455 violations itself and
  *                     may end the connection without its 1002 close frame reaching the client

@@ -66,6 +66,23 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
+     * Opens a TCP connection to 127.0.0.1 from another local address, for a client the server must
+     * tell apart from others by its address (all of 127.0.0.0/8 is loopback on Linux); no handshake yet.
+     *
+     * @param localAddress the address to connect from, like {@code 127.0.0.2}
+     * @param port         the server's port
+     * @return the connected client
+     * @throws IOException when the connection fails
+     */
+    public static RawWebSocket connectFrom(String localAddress, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), (int) Timeouts.CONNECT.toMillis());
+        socket.setSoTimeout((int) Timeouts.ANSWER.toMillis());
+        return new RawWebSocket(socket, "127.0.0.1", port);
+    }
+
+    /**
      * Opens a TCP connection to the host and port of a {@code ws://} URI; no handshake yet.
      *
      * @param uri the server's stream endpoint (its path and query are not used here)

@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The wire protocol of docs/protocol.md, checked from the outside against a real server, so that
  * every transport and host behaves the same: results, dropped notices, slow-down warnings, every
- * error code and close code, limits, access, lifecycle, RFC 6455 violations and slow consumers.
+ * error code and close code, limits, access, handshakes ({@link HandshakeCases}), lifecycle, RFC 6455
+ * violations and slow consumers.
  * Tests are grouped by concern in {@link Nested} classes; each starts the servers it needs, with
  * the settings it needs, through {@link #start(KitSettings)}.
  *
@@ -611,6 +612,14 @@ public abstract class StreamingProtocolCompatibilityKit {
             client.sendBinary(SampleFrames.coffee());
             JsonNode answer = client.next();
             assertThat(answer.has("result")).as("answer %s", answer).isTrue();
+        }
+    }
+
+    @Nested
+    @DisplayName("Handshakes: headers that could be read two ways never open a session, with or without a token")
+    class Handshakes extends HandshakeCases {
+        Handshakes() {
+            super(StreamingProtocolCompatibilityKit.this); // the cases live in their own file, by concern
         }
     }
 
