@@ -85,6 +85,7 @@ public final class NettyStreamingServer implements TransportServer {
         StreamWebSocketHandler streams = handler.build();
         ConnectionGate gate = new ConnectionGate(b.maxConnections, b.handshakeTimeout);
         HttpPagesHandler pages = new HttpPagesHandler(b.content);
+        ConnectionErrors errors = new ConnectionErrors(ConnectionErrorLog.SHARED);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(channelType)
@@ -96,7 +97,8 @@ public final class NettyStreamingServer implements TransportServer {
                         channel.pipeline().addLast("stream-gate", gate)
                                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
                                 .addLast("stream", streams)
-                                .addLast("pages", pages);
+                                .addLast("pages", pages)
+                                .addLast("errors", errors);
                     }
                 });
         try {

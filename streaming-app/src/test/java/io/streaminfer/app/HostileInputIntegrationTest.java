@@ -51,7 +51,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Hostile input against the real server, on both runtimes: the app's jar in its own JVM with
+ * Hostile input against the real server, on every runtime (Tyrus, Jetty, Netty): the app's jar in its own JVM with
  * {@code -Xmx512m -XX:+ExitOnOutOfMemoryError} (what a 512 MB container runs), one server per
  * runtime for all cases, and a {@link Canary} sending a real frame to {@code noop} every 500 ms
  * throughout. After each case the process is alive, the canary was never silent for more than
@@ -109,8 +109,15 @@ class HostileInputIntegrationTest {
         }
     }
 
-    // Not on Netty yet: under the 64-session flood its frame decoder accumulates each 4.9 MiB frame in direct
-    // memory outside the budget (peak RSS 1.2 GB at -Xmx512m, measured); see docs/security.md
+    @Nested
+    @DisplayName("on Netty")
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class OnNetty extends Cases {
+        OnNetty() {
+            super("netty");
+        }
+    }
 
     /** Measurements of the server process at one moment. */
     record Resources(long threads, long fds, long heapAfterGc, long rss) {
@@ -332,12 +339,14 @@ class HostileInputIntegrationTest {
             AtomicLong peakBudget = new AtomicLong();
             AtomicLong peakRss = new AtomicLong();
             AtomicLong peakHeap = new AtomicLong();
+            AtomicLong peakDirect = new AtomicLong();
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             sampler.scheduleAtFixedRate(() -> {
                 try {
                     PrometheusText metrics = app.metrics();
                     peakBudget.accumulateAndGet((long) metrics.value("stream_memory_budget_used_bytes"), Math::max);
                     peakHeap.accumulateAndGet((long) metrics.sum("jvm_memory_used_bytes{area=\"heap\""), Math::max);
+                    peakDirect.accumulateAndGet((long) metrics.sum("jvm_buffer_memory_used_bytes{id=\"direct\""), Math::max);
                     peakRss.accumulateAndGet(app.rssBytes(), Math::max);
                 } catch (IOException | RuntimeException e) {
                     troubles.add("sampling: " + e);
@@ -398,7 +407,8 @@ class HostileInputIntegrationTest {
             report(reporter, runtime + " flood", sessions + " sessions x " + frame.length + " bytes for " + length.toSeconds()
                     + " s: sent " + sent + ", results " + results + ", dropped " + dropped + ", errors " + errors
                     + "; peak budget used " + heap(peakBudget.get()) + " of " + heap(limit) + ", peak heap "
-                    + heap(peakHeap.get()) + ", peak RSS " + heap(peakRss.get()));
+                    + heap(peakHeap.get()) + ", peak direct buffers " + heap(peakDirect.get()) + ", peak RSS "
+                    + heap(peakRss.get()));
             assertThat(app.isAlive()).as("the server survived the flood; its last lines:\n"
                     + String.join("\n", tail(app.lines(), 20))).isTrue();
             assertThat(errors.get()).as("errors: " + troubles).isZero();
