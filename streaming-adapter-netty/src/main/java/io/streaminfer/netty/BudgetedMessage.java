@@ -87,11 +87,6 @@ final class BudgetedMessage {
         size += length;
     }
 
-    /** @return the bytes collected so far */
-    int size() {
-        return size;
-    }
-
     /**
      * @return the whole message, which the caller owns; the reservation goes back and the next
      *         message starts empty. A fragmented message whose array grew past its size is copied
@@ -110,11 +105,6 @@ final class BudgetedMessage {
         bytes = EMPTY;
         size = 0;
         releaseUpTo(0);
-    }
-
-    /** @return the bytes reserved in the budget now */
-    long reserved() {
-        return reserved;
     }
 
     private void releaseUpTo(long keep) {

@@ -119,11 +119,6 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         message.discard();
     }
 
-    /** @return the bytes the message being read holds in the memory budget */
-    long reservedBytes() {
-        return message.reserved();
-    }
-
     private void scan(ChannelHandlerContext ctx, ByteBuf in) {
         current = in;
         int pos = in.readerIndex();
@@ -167,6 +162,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             }
             if (connection.inputRefused()) {
                 state = State.CLOSED;
+                message.discard(); // a fragmented message the violation interrupted
             }
         }
         if (state != State.CLOSED) {

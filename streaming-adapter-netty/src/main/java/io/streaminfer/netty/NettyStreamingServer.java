@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
  * (no Jakarta WebSocket API in between), with the limits and answers of the other runtimes: the
  * handshake checks of {@link StreamWebSocketHandler}, the web console and {@code /api/pipelines}
  * on the same port with quiet error pages and no {@code Server} header, a handshake timeout for
- * connections that never upgrade, a connection cap, and a graceful stop that closes every session
- * with 1001. Given {@link Builder#sources}, read-only watchers of the sources at
+ * connections that never upgrade, a connection cap, a connection's errors logged without stack
+ * traces (a client's reset at debug, {@link ConnectionErrorLog}), and a graceful stop that closes
+ * every session with 1001. Given {@link Builder#sources}, read-only watchers of the sources at
  * {@code /ws/sources/<id>} beside the streams. Native epoll where the platform has it, NIO otherwise.
  */
 public final class NettyStreamingServer implements TransportServer {
