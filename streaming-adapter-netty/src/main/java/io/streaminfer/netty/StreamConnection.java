@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the handlers of one upgraded connection share: where the client's messages go (an engine
  * session or a source watcher, {@link ConnectionInput}), the {@link MemoryBudget} messages are read
- * under, and the state of the close handshake. Every method runs
- * on the channel's event loop (Netty calls a channel's handlers there, and {@link #close} moves
- * itself onto it), so nothing here needs a lock.
+ * under, and the state of the close handshake. Every method runs on the channel's event loop (Netty
+ * calls a channel's handlers there, and {@link #close} moves itself onto it), so nothing here needs
+ * a lock.
  */
 final class StreamConnection {
 
