@@ -8,26 +8,31 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Arrays;
 
 /**
- * Reads the WebSocket frame headers of one connection before Netty's
- * {@code WebSocket08FrameDecoder} buffers their payloads, and decides from the header alone what
- * the decoder gets:
+ * Reads the WebSocket frames of one connection before Netty's {@code WebSocket08FrameDecoder}, and
+ * decides from each header what becomes of its payload:
  * <ul>
- *   <li>a binary message whose declared size passes the limit (one frame, or fragments adding up)
- *       → {@link ConnectionInput#onFrameTooLarge}; its payload is dropped as it arrives, never
- *       buffered, and so is every later data frame (control frames still pass, so the client's
- *       close frame ends the connection); more than {@link #DISCARD_SLACK} past the refused frame
- *       and the connection is closed;</li>
- *   <li>a binary frame whose payload the server's memory budget cannot hold →
- *       {@link ConnectionInput#onFrameSkipped}; the message is dropped unread and the stream goes on
- *       (the budget is reserved here, header by header, and given back once the message reached
- *       the engine: {@link StreamConnection});</li>
+ *   <li>a binary message (one frame, or fragments adding up) within the limit whose bytes the
+ *       server's memory budget can hold → collected here, unmasked, into one array reserved from
+ *       the budget at the header ({@link BudgetedMessage}), and handed to
+ *       {@link ConnectionInput#onBinaryMessage} at its last byte: one copy from the socket's read
+ *       buffer to the array the engine takes, and no whole frame ever in Netty's pooled direct
+ *       buffers (the decoder, which would accumulate it there, sees control frames only);</li>
+ *   <li>a binary message whose declared size passes the limit → {@link ConnectionInput#onFrameTooLarge};
+ *       its payload is dropped as it arrives, never buffered, and so is every later data frame
+ *       (control frames still pass, so the client's close frame ends the connection); more than
+ *       {@link #DISCARD_SLACK} past the refused frame and the connection is closed;</li>
+ *   <li>a binary frame whose payload the budget cannot hold → {@link ConnectionInput#onFrameSkipped};
+ *       the message is dropped unread (with what was collected of it) and the stream goes on;</li>
  *   <li>a text message → {@link ConnectionInput#onTextMessage} at its first header (the protocol
  *       has none), so it is never buffered;</li>
- *   <li>an RFC 6455 violation → handed to the decoder up to its header, which names it (close 1002
- *       through the engine, {@link StreamFrameHandler}); nothing after it is read.</li>
+ *   <li>a control frame (ping, pong, close) → handed to the decoder, which builds the frame for
+ *       {@link StreamFrameHandler};</li>
+ *   <li>an RFC 6455 violation → fragments out of order are named here; any other is handed to the
+ *       decoder up to its header, which names it; either way close 1002 through the engine, and
+ *       nothing after it is read.</li>
  * </ul>
- * Bytes it lets through are passed on as slices of the buffers read, without copying. A header
- * split across reads is held back until it is whole. Called on the channel's event loop only.
+ * Bytes it hands to the decoder are slices of the buffers read, without copying. A header split
+ * across reads is held back until it is whole. Called on the channel's event loop only.
  */
 final class FrameGuard extends ChannelInboundHandlerAdapter {
 
@@ -41,15 +46,15 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
     private static final int OPCODE_PONG = 0xA;
     private static final int MAX_HEADER = 14;
     private static final int MAX_CONTROL_PAYLOAD = 125;
-    /** An empty, final, masked continuation: ends, for the decoder, a fragmented message whose rest is dropped. */
-    private static final byte[] END_OF_MESSAGE = {(byte) 0x80, (byte) 0x80, 0, 0, 0, 0};
 
     /** Where the guard is in the byte stream. */
     private enum State {
         /** Reading a frame header. */
         HEADER,
-        /** Inside a payload that is handed on. */
+        /** Inside a control frame's payload, handed to the decoder. */
         FORWARD,
+        /** Inside a binary message's payload, collected into its array. */
+        COLLECT,
         /** Inside a payload that is dropped. */
         DROP,
         /** After a protocol violation: nothing is read any more. */
@@ -58,6 +63,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
 
     private final StreamConnection connection;
     private final long limit;
+    private final BudgetedMessage message;
     private final byte[] header = new byte[MAX_HEADER];
 
     private State state = State.HEADER;
@@ -65,6 +71,9 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
     /** Whether the header being read began in an earlier buffer (its first bytes are only in {@link #header}). */
     private boolean headerHeldBack;
     private long payloadLeft;
+    private int mask;
+    private boolean finalFrame;
+    private long frameOffset;
     private boolean inBinaryMessage;
     private boolean skippingMessage;
     private long messageBytes;
@@ -81,7 +90,8 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
      */
     FrameGuard(StreamConnection connection, long limit) {
         this.connection = connection;
-        this.limit = limit;
+        this.limit = Math.min(limit, BudgetedMessage.MAX_ARRAY);
+        this.message = new BudgetedMessage(connection.budget(), this.limit);
     }
 
     @Override
@@ -98,6 +108,17 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         }
     }
 
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        message.discard(); // what was collected of an unfinished message goes back to the budget
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        message.discard();
+    }
+
     private void scan(ChannelHandlerContext ctx, ByteBuf in) {
         current = in;
         int pos = in.readerIndex();
@@ -111,6 +132,17 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
                     payloadLeft -= n;
                     if (payloadLeft == 0) {
                         state = State.HEADER;
+                    }
+                }
+                case COLLECT -> {
+                    int n = (int) Math.min(payloadLeft, end - pos);
+                    message.append(in, pos, n, mask, frameOffset);
+                    frameOffset += n;
+                    pos += n;
+                    runStart = pos;
+                    payloadLeft -= n;
+                    if (payloadLeft == 0) {
+                        endOfFrame();
                     }
                 }
                 case DROP -> {
@@ -130,6 +162,7 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             }
             if (connection.inputRefused()) {
                 state = State.CLOSED;
+                message.discard(); // a fragmented message the violation interrupted
             }
         }
         if (state != State.CLOSED) {
@@ -137,6 +170,16 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             if (headerLength > 0) {
                 headerHeldBack = true; // an unfinished header waits for the next read, unsent
             }
+        }
+    }
+
+    /** The payload of a collected frame is whole: at the message's last frame, the engine takes it. */
+    private void endOfFrame() {
+        state = State.HEADER;
+        if (finalFrame) {
+            // the decoder holds nothing of ours (every control frame before this one was handed on whole),
+            // so the message reaches the engine in the order the client sent it
+            connection.input().onBinaryMessage(message.take());
         }
     }
 
@@ -155,14 +198,21 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         headerLength = 0;
         headerHeldBack = false;
         payloadLeft = payloadLength();
-        Verdict verdict = judge(ctx, headerStart);
-        switch (verdict) {
+        switch (judge(ctx, headerStart)) {
             case FORWARD -> {
-                if (heldBack) {
-                    flush(ctx, headerStart);
-                    ctx.fireChannelRead(Unpooled.wrappedBuffer(Arrays.copyOf(header, size)));
-                }
+                handOnHeader(ctx, heldBack, size, headerStart, pos);
                 state = payloadLeft > 0 ? State.FORWARD : State.HEADER;
+            }
+            case COLLECT -> {
+                flush(ctx, headerStart);
+                runStart = pos;
+                mask = readMask(size); // masked: the judge refuses unmasked frames
+                frameOffset = 0;
+                if (payloadLeft > 0) {
+                    state = State.COLLECT;
+                } else {
+                    endOfFrame();
+                }
             }
             case DROP -> {
                 flush(ctx, headerStart);
@@ -176,23 +226,42 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             }
             case VIOLATION -> {
                 // the decoder gets everything up to this header and names the violation (close 1002)
-                if (heldBack) {
-                    flush(ctx, headerStart);
-                    ctx.fireChannelRead(Unpooled.wrappedBuffer(Arrays.copyOf(header, size)));
-                } else {
-                    flush(ctx, pos);
-                }
-                if (!connection.inputRefused()) { // the decoder let it pass: say it ourselves
-                    connection.refuseInput();
-                    connection.input().onProtocolViolation("malformed frame header");
-                }
+                handOnHeader(ctx, heldBack, size, headerStart, pos);
+                flush(ctx, pos);
+                violation("malformed frame header"); // when the decoder let it pass
+                state = State.CLOSED;
+            }
+            case OUT_OF_ORDER -> {
+                flush(ctx, headerStart);
+                violation((header[0] & 0x0F) == OPCODE_CONTINUATION ? "continuation frame without a start"
+                        : "new message inside a fragmented message");
                 state = State.CLOSED;
             }
         }
         return pos;
     }
 
-    private enum Verdict { FORWARD, DROP, VIOLATION }
+    /**
+     * Hands a whole header to the decoder: when its first bytes came in an earlier read, as a copy
+     * (what this read holds of it is then skipped).
+     */
+    private void handOnHeader(ChannelHandlerContext ctx, boolean heldBack, int size, int headerStart, int pos) {
+        if (heldBack) {
+            flush(ctx, headerStart);
+            ctx.fireChannelRead(Unpooled.wrappedBuffer(Arrays.copyOf(header, size)));
+            runStart = pos;
+        }
+    }
+
+    private void violation(String reason) {
+        if (!connection.inputRefused()) {
+            connection.refuseInput();
+            message.discard();
+            connection.input().onProtocolViolation(reason);
+        }
+    }
+
+    private enum Verdict { FORWARD, COLLECT, DROP, VIOLATION, OUT_OF_ORDER }
 
     private Verdict judge(ChannelHandlerContext ctx, int headerStart) {
         int first = header[0] & 0xFF;
@@ -203,10 +272,12 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         boolean control = opcode >= OPCODE_CLOSE;
         if ((first & 0x70) != 0 || !masked || length < 0
                 || (control && (opcode > OPCODE_PONG || !fin || length > MAX_CONTROL_PAYLOAD))
-                || (!control && opcode > OPCODE_BINARY)
-                || (opcode == OPCODE_CONTINUATION && !inBinaryMessage && !skippingMessage)
-                || ((opcode == OPCODE_TEXT || opcode == OPCODE_BINARY) && (inBinaryMessage || skippingMessage))) {
+                || (!control && opcode > OPCODE_BINARY)) {
             return Verdict.VIOLATION;
+        }
+        if ((opcode == OPCODE_CONTINUATION && !inBinaryMessage && !skippingMessage)
+                || ((opcode == OPCODE_TEXT || opcode == OPCODE_BINARY) && (inBinaryMessage || skippingMessage))) {
+            return Verdict.OUT_OF_ORDER;
         }
         if (control) {
             return Verdict.FORWARD; // ping, pong, close: even while discarding, so the client's close is seen
@@ -231,22 +302,20 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
             discarding = true;
             slackLeft = DISCARD_SLACK + length;
             inBinaryMessage = false;
+            message.discard();
             connection.input().onFrameTooLarge(messageBytes);
             return Verdict.DROP;
         }
-        if (!connection.reserve(length)) {
+        if (!message.expect(length, fin)) { // the message so far is discarded with it
             flush(ctx, headerStart);
-            if (inBinaryMessage) { // the decoder holds the first fragments: end its message, have them dropped
-                connection.skipMessage();
-                ctx.fireChannelRead(Unpooled.wrappedBuffer(END_OF_MESSAGE));
-            }
             inBinaryMessage = false;
             skippingMessage = !fin;
             connection.input().onFrameSkipped(messageBytes);
             return Verdict.DROP;
         }
         inBinaryMessage = !fin;
-        return Verdict.FORWARD;
+        finalFrame = fin;
+        return Verdict.COLLECT;
     }
 
     /** Hands on the bytes of the current buffer from the start of the run up to {@code upTo}. */
@@ -264,6 +333,12 @@ final class FrameGuard extends ChannelInboundHandlerAdapter {
         int length7 = header[1] & 0x7F;
         int extended = length7 == 126 ? 2 : length7 == 127 ? 8 : 0;
         return 2 + extended + ((header[1] & 0x80) != 0 ? 4 : 0);
+    }
+
+    /** @return the masking key, the last four bytes of a masked header */
+    private int readMask(int size) {
+        return ((header[size - 4] & 0xFF) << 24) | ((header[size - 3] & 0xFF) << 16)
+                | ((header[size - 2] & 0xFF) << 8) | (header[size - 1] & 0xFF);
     }
 
     private long payloadLength() {

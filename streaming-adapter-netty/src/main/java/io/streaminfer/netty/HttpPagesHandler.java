@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * The plain HTTP next to the stream endpoint on the standalone server: {@link HttpContent}'s pages
  * for GET and HEAD, and quiet answers for everything else (the status and its phrase, never the
- * request's URI or headers). Bodies of requests are not read. The last handler of the pipeline.
+ * request's URI or headers). Bodies of requests are not read. The last handler of the pipeline
+ * before {@link ConnectionErrors}.
  */
 @ChannelHandler.Sharable
 final class HttpPagesHandler extends ChannelInboundHandlerAdapter {

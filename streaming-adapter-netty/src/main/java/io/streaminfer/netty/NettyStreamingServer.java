@@ -37,8 +37,9 @@ import java.util.concurrent.TimeUnit;
  * handshake checks of {@link StreamWebSocketHandler}, the web console and {@code /api/pipelines}
  * on the same port with quiet error pages and no {@code Server} header, a handshake timeout for
  * connections that never upgrade, a connection cap and a cap per address on connections not yet
- * upgraded ({@link ConnectionGate}), and a graceful stop that closes every session
- * with 1001. Given {@link Builder#sources}, read-only watchers of the sources at
+ * upgraded ({@link ConnectionGate}), a connection's errors logged without stack traces (a
+ * client's reset at debug, {@link ConnectionErrorLog}), and a graceful stop that closes every
+ * session with 1001. Given {@link Builder#sources}, read-only watchers of the sources at
  * {@code /ws/sources/<id>} beside the streams. Native epoll where the platform has it, NIO otherwise.
  */
 public final class NettyStreamingServer implements TransportServer {
@@ -87,6 +88,7 @@ public final class NettyStreamingServer implements TransportServer {
         StreamWebSocketHandler streams = handler.build();
         ConnectionGate gate = new ConnectionGate(b.maxConnections, b.maxPendingPerAddress, b.handshakeTimeout);
         HttpPagesHandler pages = new HttpPagesHandler(b.content);
+        ConnectionErrors errors = new ConnectionErrors(ConnectionErrorLog.SHARED);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptor, workers)
                 .channel(channelType)
@@ -98,7 +100,8 @@ public final class NettyStreamingServer implements TransportServer {
                         channel.pipeline().addLast("stream-gate", gate)
                                 .addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADERS, 8192))
                                 .addLast("stream", streams)
-                                .addLast("pages", pages);
+                                .addLast("pages", pages)
+                                .addLast("errors", errors);
                     }
                 });
         try {

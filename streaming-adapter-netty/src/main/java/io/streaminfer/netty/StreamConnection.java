@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the handlers of one upgraded connection share: where the client's messages go (an engine
- * session or a source watcher, {@link ConnectionInput}), the bytes of the message being read that
- * are reserved in the {@link MemoryBudget}, and the state of the close handshake. Every method runs
- * on the channel's event loop (Netty calls a channel's handlers there, and {@link #close} moves
- * itself onto it), so nothing here needs a lock.
+ * session or a source watcher, {@link ConnectionInput}), the {@link MemoryBudget} messages are read
+ * under, and the state of the close handshake. Every method runs on the channel's event loop (Netty
+ * calls a channel's handlers there, and {@link #close} moves itself onto it), so nothing here needs
+ * a lock.
  */
 final class StreamConnection {
 
@@ -30,8 +30,6 @@ final class StreamConnection {
     private final Channel channel;
     private final MemoryBudget budget;
     private ConnectionInput input;
-    private long reservedBytes;
-    private boolean skippingMessage;
     private boolean inputRefused;
     private boolean closeSent;
     private int clientCloseCode;
@@ -54,39 +52,9 @@ final class StreamConnection {
         return input;
     }
 
-    /**
-     * Reserves the payload of one data frame of the message being read, as its header arrives.
-     *
-     * @return whether the budget holds it
-     */
-    boolean reserve(long bytes) {
-        if (!budget.tryReserve(bytes)) {
-            return false;
-        }
-        reservedBytes += bytes;
-        return true;
-    }
-
-    /** Gives back what the message being read holds: it was handed to the engine, skipped, or the connection ended. */
-    void releaseMessage() {
-        if (reservedBytes > 0) {
-            budget.release(reservedBytes);
-            reservedBytes = 0;
-        }
-    }
-
-    /** The fragments of the current message already read are to be dropped: the budget could not hold the rest. */
-    void skipMessage() {
-        releaseMessage();
-        skippingMessage = true;
-    }
-
-    boolean skippingMessage() {
-        return skippingMessage;
-    }
-
-    void messageSkipped() {
-        skippingMessage = false;
+    /** @return the server's memory budget, which the {@link FrameGuard} reads messages under */
+    MemoryBudget budget() {
+        return budget;
     }
 
     /** Nothing the client sends is handed on any more (a refused frame or a protocol violation). */
@@ -156,13 +124,12 @@ final class StreamConnection {
         clientCloseCode = code;
     }
 
-    /** The connection is gone: the budget is given back and the engine told, once. */
+    /** The connection is gone: the engine is told, once. */
     void transportClosed() {
         if (transportClosed) {
             return;
         }
         transportClosed = true;
-        releaseMessage();
         if (input != null) {
             input.onTransportClosed(clientCloseCode != 0 ? clientCloseCode : ABNORMAL_CLOSURE);
         }

@@ -1,39 +1,28 @@
 package io.streaminfer.netty;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 
-import java.lang.System.Logger.Level;
-
 /**
- * Hands the frames Netty's decoder produced to the connection's {@link ConnectionInput} (its engine
- * session, or a source watcher that refuses them all): binary messages
- * (fragments joined, one copy into the array the engine takes), the client's close frame, pings;
- * a protocol violation the decoder found becomes {@code onProtocolViolation} (close 1002), and the
- * end of the connection {@code onTransportClosed}. The memory the {@link FrameGuard} reserved for
- * a message is given back once the engine has it. Called on the channel's event loop only.
+ * Hands the control frames Netty's decoder produced to the connection's {@link ConnectionInput}
+ * (its engine session, or a source watcher): the client's close frame, pings answered with pongs
+ * (while the connection is writable);
+ * a protocol violation the decoder found becomes {@code onProtocolViolation} (close 1002), any other
+ * exception is logged by the {@link ConnectionErrorLog} and closes the connection, and the end of
+ * the connection becomes {@code onTransportClosed}. Binary messages never come this way: the
+ * {@link FrameGuard} collects them into one budgeted array and hands them on itself. Called on the
+ * channel's event loop only.
  */
 final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
 
-    private static final System.Logger LOG = System.getLogger(StreamFrameHandler.class.getName());
-    /** Fragments joined per message before the composite buffer consolidates. */
-    private static final int MAX_COMPONENTS = 1024;
-
     private final StreamConnection connection;
-    private CompositeByteBuf fragments;
 
     StreamFrameHandler(StreamConnection connection) {
         this.connection = connection;
@@ -49,62 +38,19 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
             frame.release();
             return;
         }
-        if (frame instanceof BinaryWebSocketFrame binary) {
-            if (binary.isFinalFragment()) {
-                deliver(binary.content());
-            } else {
-                fragments = ctx.alloc().compositeBuffer(MAX_COMPONENTS).addComponent(true, binary.content());
-            }
-        } else if (frame instanceof ContinuationWebSocketFrame continuation) {
-            continuation(continuation);
-        } else if (frame instanceof PingWebSocketFrame ping) {
-            if (connection.closeSent()) {
+        if (frame instanceof PingWebSocketFrame ping) {
+            if (connection.closeSent() || !ctx.channel().isWritable()) {
+                // RFC 6455 section 5.5.3 lets a pong answer only the latest ping: none is queued behind
+                // unread output, so a client that floods pings and reads nothing cannot fill the server's memory
                 ping.release();
             } else {
                 ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
             }
         } else if (frame instanceof CloseWebSocketFrame close) {
             clientClose(ctx, close);
-        } else if (frame instanceof TextWebSocketFrame text) {
-            // the guard refuses text at its header; this is the backstop
-            text.release();
-            connection.input().onTextMessage("");
         } else {
-            frame.release(); // pongs
+            frame.release(); // pongs; data frames are the guard's and never reach the decoder
         }
-    }
-
-    private void continuation(ContinuationWebSocketFrame continuation) {
-        if (connection.skippingMessage() || fragments == null) { // the budget could not hold the rest of it
-            continuation.release();
-            if (continuation.isFinalFragment()) {
-                releaseFragments();
-                connection.messageSkipped();
-            }
-            return;
-        }
-        fragments.addComponent(true, continuation.content());
-        if (continuation.isFinalFragment()) {
-            CompositeByteBuf whole = fragments;
-            fragments = null;
-            deliver(whole);
-        }
-    }
-
-    /**
-     * One copy into the engine's array. The reservation is handed over as the engine takes the
-     * bytes: given back just before, since the engine reserves the same bytes itself and holding
-     * both would make a nearly full budget drop frames it can hold.
-     */
-    private void deliver(ByteBuf message) {
-        byte[] data;
-        try {
-            data = ByteBufUtil.getBytes(message);
-        } finally {
-            message.release();
-        }
-        connection.releaseMessage();
-        connection.input().onBinaryMessage(data);
     }
 
     private void clientClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
@@ -126,27 +72,18 @@ final class StreamFrameHandler extends ChannelInboundHandlerAdapter {
         if (cause instanceof CorruptedWebSocketFrameException violation && connection.input() != null) {
             if (!connection.inputRefused()) {
                 connection.refuseInput();
-                releaseFragments();
                 connection.input().onProtocolViolation(violation.getMessage() == null
                         ? "malformed frame" : violation.getMessage());
             }
             return;
         }
-        LOG.log(Level.DEBUG, () -> "stream connection failed: " + cause);
+        ConnectionErrorLog.SHARED.caught(cause);
         ctx.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        releaseFragments();
         connection.transportClosed();
         ctx.fireChannelInactive();
-    }
-
-    private void releaseFragments() {
-        if (fragments != null) {
-            fragments.release();
-            fragments = null;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.streaminfer.netty;
 
 import io.streaminfer.core.StreamConfig;
+import io.streaminfer.tck.RawWebSocket;
 import io.streaminfer.tck.SampleFrames;
 import io.streaminfer.tck.Timeouts;
 import org.junit.jupiter.api.DisplayName;
@@ -12,6 +13,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -21,12 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the Netty runtime's frame guard decides from frame headers, over a raw socket: fragments
  * joined up to exactly the limit, fragments adding up past it refused through the engine, and
  * messages the memory budget cannot hold answered as dropped, whole or from a later fragment,
- * while the stream goes on.
+ * while the stream goes on; and pings answered without queueing pongs behind a client that reads nothing.
  */
 class NettyFramesIntegrationTest {
 
     private static final int BINARY = 0x2;
     private static final int CONTINUATION = 0x0;
+    private static final int CLOSE = 0x8;
+    private static final int PING = 0x9;
+    private static final int PONG = 0xA;
     private static final int FIN = 0x80;
     private static final long MIB = 1024 * 1024;
 
@@ -74,6 +79,34 @@ class NettyFramesIntegrationTest {
             assertThat(client.readText()).startsWith("{\"frame_index\":2,\"result\"");
             assertThat(server.engine.memoryBudget().used()).as("bytes still held by the transport")
                     .isLessThan(SampleFrames.coffee().length + 1L);
+        }
+    }
+
+    @Test
+    @DisplayName("a client that floods pings and reads nothing gets no pong queued behind its unread ones")
+    void pingFloodQueuesNoPongs() throws Exception {
+        int pings = 400_000;
+        ByteArrayOutputStream batch = new ByteArrayOutputStream();
+        for (int i = 0; i < 1000; i++) {
+            batch.writeBytes(RawWebSocket.masked(FIN | PING, new byte[125]));
+        }
+        try (NettyTestServer server = NettyTestServer.start(StreamConfig.builder().build());
+             RawWebSocket client = RawWebSocket.connect(URI.create("ws://127.0.0.1:" + server.server.port()), 4096)) {
+            client.upgrade();
+            for (int sent = 0; sent < pings; sent += 1000) {
+                client.write(batch.toByteArray()); // the server reads them all: nothing here reads its pongs
+            }
+            client.write(RawWebSocket.masked(FIN | CLOSE, new byte[] {0x03, (byte) 0xE8}));
+
+            int pongs = 0;
+            for (RawWebSocket.Frame frame : client.readUntilClosed()) {
+                if (frame.opcode() == PONG) {
+                    pongs++;
+                }
+            }
+            // what the socket buffers hold and the little the channel queues before it is unwritable; the
+            // 52 MB of pongs for every ping would otherwise wait in the server's direct memory
+            assertThat(pongs).as("pongs for %d pings", pings).isLessThan(pings / 4);
         }
     }
 

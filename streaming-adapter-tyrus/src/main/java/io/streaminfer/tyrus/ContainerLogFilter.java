@@ -31,6 +31,9 @@ final class ContainerLogFilter implements Filter {
             "org.glassfish.grizzly.http.server.HttpHandler",
             "org.glassfish.grizzly.nio.transport.TCPNIOTransport",
             "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter",
+            // every write still queued when a connection closes fails with a stack trace ("Connection closed"),
+            // e.g. the pongs for a ping flood from a client that reads nothing
+            "org.glassfish.tyrus.container.grizzly.client.GrizzlyWriter",
             "org.glassfish.tyrus.core.TyrusWebSocketEngine",
             "org.glassfish.tyrus.core.TyrusEndpointWrapper",
             "org.glassfish.tyrus.core.ProtocolHandler");

@@ -367,6 +367,18 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
+     * Ends the connection abruptly, as a client that crashes or loses its network does: the
+     * socket is closed with a zero linger time, so the server gets a TCP reset instead of the end
+     * of the stream.
+     *
+     * @throws IOException when the socket cannot be closed
+     */
+    public void reset() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
+    /**
      * @param firstByte FIN, reserved bits and opcode
      * @param payload   the payload
      * @return a client frame with a random mask, as RFC 6455 requires
