@@ -31,6 +31,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,6 +73,10 @@ class HostileInputIntegrationTest {
 
     /** The token the server requires; long enough to be accepted, unique so a leak cannot be a coincidence. */
     static final String TOKEN = "hostile-" + UUID.randomUUID();
+    /** The management token: the control plane's cases send it, and it too must never be printed. */
+    static final String MANAGEMENT_TOKEN = "hostile-management-" + UUID.randomUUID();
+    /** The body of the chunked uploads: the one that ended the JVM in issue 23, more than a quarter of the heap. */
+    static final long HOSTILE_BODY_BYTES = 147L * 1000 * 1000;
     /** The longest the canary may go without an answer during a case. */
     static final Duration MAX_SILENCE = Duration.ofSeconds(10);
     static final long THREAD_MARGIN = 20;
@@ -152,6 +158,7 @@ class HostileInputIntegrationTest {
         private Canary canary;
         private Resources baseline;
         private long caseStarted;
+        private Path sourcesRoot;
 
         Cases(String runtime) {
             this.runtime = runtime;
@@ -166,6 +173,10 @@ class HostileInputIntegrationTest {
             env.put("STREAM_MANAGEMENT_PORT", "0");
             env.put("STREAM_LOG_FORMAT", "json");
             env.put("STREAM_AUTH_TOKEN", TOKEN);
+            env.put("STREAM_MANAGEMENT_TOKEN", MANAGEMENT_TOKEN);
+            sourcesRoot = Files.createTempDirectory("hostile-sources");
+            env.put("STREAM_SOURCES_ROOT", sourcesRoot.toString());
+            env.put("STREAM_SOURCES_ALLOWED_HOSTS", "127.0.0.1");
             env.put("STREAM_HANDSHAKE_TIMEOUT_S", Integer.toString(HANDSHAKE_TIMEOUT_S));
             env.put("STREAM_MAX_SESSIONS", "100");
             String budget = System.getProperty("hostile.memoryBudgetMb");
@@ -196,6 +207,9 @@ class HostileInputIntegrationTest {
                 if (app != null) {
                     app.close();
                     assertNoTokenInLogs();
+                }
+                if (sourcesRoot != null) {
+                    Files.deleteIfExists(sourcesRoot);
                 }
             }
         }
@@ -251,8 +265,8 @@ class HostileInputIntegrationTest {
         private void assertNoTokenInLogs() {
             List<String> lines = app.lines();
             assertThat(lines).isNotEmpty();
-            assertThat(lines.stream().filter(line -> line.contains(TOKEN)).toList())
-                    .as("server output lines holding the token").isEmpty();
+            assertThat(lines.stream().filter(line -> line.contains(TOKEN) || line.contains(MANAGEMENT_TOKEN)).toList())
+                    .as("server output lines holding a token").isEmpty();
         }
 
         @ParameterizedTest(name = "{0}")
@@ -538,6 +552,98 @@ class HostileInputIntegrationTest {
             end("tokens in malformed URIs", reporter);
         }
 
+        @Test
+        @Order(6)
+        @DisplayName("6. the control plane: chunked bodies past the heap, hostile source URLs, cross-site requests and a"
+                + " foreign page's watcher are refused; nothing is added, the process alive")
+        void controlPlane(TestReporter reporter) throws Exception {
+            begin();
+            Map<String, Integer> statuses = new LinkedHashMap<>();
+            // three uploads at once, each past a quarter of the heap: read up to 16 KiB, then 413 and closed
+            ExecutorService uploads = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<ChunkedUpload.Exchange>> exchanges = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    exchanges.add(uploads.submit(() -> ChunkedUpload.post(app.managementPort(), "/sources",
+                            HOSTILE_BODY_BYTES, SETTLE, "Authorization: Bearer " + MANAGEMENT_TOKEN,
+                            "Content-Type: application/json")));
+                }
+                for (Future<ChunkedUpload.Exchange> exchange : exchanges) {
+                    ChunkedUpload.Exchange done = exchange.get(SETTLE.toSeconds(), TimeUnit.SECONDS);
+                    statuses.put("chunked POST /sources", status(done.answer()));
+                    assertThat(status(done.answer())).as("a 147 MB chunked definition: " + shorten(done.answer())).isEqualTo(413);
+                    assertThat(done.sent()).as("body bytes let through before the close").isLessThan(HOSTILE_BODY_BYTES);
+                }
+            } finally {
+                uploads.shutdownNow();
+            }
+            ChunkedUpload.Exchange reload = ChunkedUpload.post(app.managementPort(), "/pipelines/reload",
+                    HOSTILE_BODY_BYTES, SETTLE, "Authorization: Bearer " + MANAGEMENT_TOKEN, "Content-Type: application/json");
+            statuses.put("chunked POST /pipelines/reload", status(reload.answer()));
+            assertThat(status(reload.answer())).as("a 147 MB chunked reload: " + shorten(reload.answer())).isEqualTo(413);
+
+            // the issue's source URLs, with the management token: each refused with a reason, none added
+            Map<String, String> hostile = new LinkedHashMap<>();
+            hostile.put("concat", "concat:/proc/self/environ|/usr/share/common-licenses/GPL-3.txt");
+            hostile.put("subfile", "subfile,,start,0,end,0,,:/etc/passwd");
+            hostile.put("relative", "frames/../../etc");
+            hostile.put("environ", "/proc/self/environ");
+            hostile.put("outside the root", "/etc");
+            hostile.put("listen", "tcp://127.0.0.1:9?listen=1");
+            hostile.put("host not allowed", "http://169.254.169.254/latest/meta-data");
+            for (Map.Entry<String, String> url : hostile.entrySet()) {
+                Map<String, String> fields = new LinkedHashMap<>(Map.of("id", "x", "url", url.getValue(), "pipeline_id", "noop"));
+                if (url.getKey().equals("host not allowed")) {
+                    fields.put("kind", "ffmpeg"); // FFmpeg fetching any URL once a second was the SSRF
+                }
+                String definition = JSON.writeValueAsString(fields);
+                String answer = managementRequest("POST", "/sources", definition, "application/json", null);
+                statuses.put("source " + url.getKey(), status(answer));
+                assertThat(status(answer)).as("source URL " + url.getKey() + ": " + shorten(answer)).isEqualTo(400);
+                assertThat(answer).contains("invalid_source");
+            }
+            // a browser's cross-site requests, token or not: refused before anything runs
+            String good = JSON.writeValueAsString(Map.of("id", "x", "url", sourcesRoot.toString(), "pipeline_id", "noop"));
+            String crossSite = managementRequest("POST", "/sources", good, "text/plain", "http://evil.example");
+            statuses.put("cross-site POST /sources", status(crossSite));
+            assertThat(status(crossSite)).as(shorten(crossSite)).isEqualTo(403);
+            String crossReload = managementRequest("POST", "/pipelines/reload", "", null, "http://evil.example");
+            statuses.put("cross-site reload", status(crossReload));
+            assertThat(status(crossReload)).as(shorten(crossReload)).isEqualTo(403);
+            String form = managementRequest("POST", "/sources", good, "application/x-www-form-urlencoded", null);
+            statuses.put("form POST /sources", status(form));
+            assertThat(status(form)).as(shorten(form)).isEqualTo(415);
+            // a page of another site cannot watch a camera, even when the token leaked into it
+            String watcher = request(app.port(), RawWebSocket.KEY, "/ws/sources/x?access_token=" + TOKEN, true,
+                    "Origin: http://evil.example");
+            statuses.put("foreign watcher", status(watcher));
+            assertThat(status(watcher)).as(shorten(watcher)).isEqualTo(403);
+            String list = request(app.port(), null, "/api/sources", false);
+            statuses.put("/api/sources without the token", status(list));
+            assertThat(status(list)).as(shorten(list)).isEqualTo(401);
+
+            assertThat(app.get("/sources").body()).as("no source was added").isEqualTo("[]");
+            report(reporter, runtime + " control plane", statuses.toString());
+            end("the control plane", reporter);
+        }
+
+        /** One management request with the token on a fresh connection; the whole answer. */
+        private String managementRequest(String method, String path, String body, String contentType, String origin)
+                throws IOException {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            try (Socket socket = open(app.managementPort())) {
+                socket.setSoTimeout(10_000);
+                send(socket, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + app.managementPort()
+                        + "\r\nConnection: close\r\n"
+                        + "Authorization: Bearer " + MANAGEMENT_TOKEN + "\r\n"
+                        + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")
+                        + (origin == null ? "" : "Origin: " + origin + "\r\n")
+                        + "Content-Length: " + bytes.length + "\r\n\r\n");
+                socket.getOutputStream().write(bytes);
+                return ChunkedUpload.readUntilClosed(socket.getInputStream(), SETTLE);
+            }
+        }
+
         private JsonNode pipelineInfo(String pipeline) throws Exception {
             for (JsonNode info : JSON.readTree(app.get("/pipelines").body())) {
                 if (info.path("id").asText().equals(pipeline)) {
@@ -584,10 +690,14 @@ class HostileInputIntegrationTest {
     }
 
     /** One request on a fresh connection; the answer's head (and what followed, up to the server's hang-up or 64 KiB). */
-    static String request(int port, String key, String uri, boolean upgrade) throws IOException {
+    static String request(int port, String key, String uri, boolean upgrade, String... headers) throws IOException {
         try (Socket socket = open(port)) {
             socket.setSoTimeout(10_000);
-            String head = "GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+            StringBuilder extra = new StringBuilder();
+            for (String header : headers) {
+                extra.append(header).append("\r\n");
+            }
+            String head = "GET " + uri + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + extra
                     + (upgrade ? "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
                     + "\r\nSec-WebSocket-Version: 13\r\n" : "Connection: close\r\n") + "\r\n";
             try {

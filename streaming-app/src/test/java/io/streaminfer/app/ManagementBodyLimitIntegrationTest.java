@@ -1,30 +1,20 @@
 package io.streaminfer.app;
 
-import io.streaminfer.tck.Timeouts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +32,6 @@ class ManagementBodyLimitIntegrationTest {
     private static final String TOKEN = "limit-" + UUID.randomUUID();
     /** The body: about 147 MB, more than twice the server's heap. */
     private static final long HOSTILE_BYTES = 147L * 1000 * 1000;
-    private static final int CHUNK_BYTES = 64 * 1024;
     /** Bounds a failure: the server answers within milliseconds of the 16 KiB it reads. */
     private static final Duration ANSWER = Duration.ofSeconds(30);
 
@@ -65,7 +54,7 @@ class ManagementBodyLimitIntegrationTest {
     @Test
     @DisplayName("147 MB chunked to POST /sources with the token: 413 after 16 KiB, the connection closed, the 64 MiB server alive and healthy")
     void chunkedSourceBodyIsCut() throws Exception {
-        Exchange exchange = streamChunked("/sources", HOSTILE_BYTES, "Authorization: Bearer " + TOKEN,
+        ChunkedUpload.Exchange exchange = streamChunked("/sources", HOSTILE_BYTES, "Authorization: Bearer " + TOKEN,
                 "Content-Type: application/json");
 
         assertThat(app.isAlive()).as("the server survived; its last lines:\n" + String.join("\n", tail(app.lines()))).isTrue();
@@ -79,7 +68,7 @@ class ManagementBodyLimitIntegrationTest {
     @Test
     @DisplayName("a chunked body without the token is answered 401 and the connection closed, the body never read")
     void chunkedBodyWithoutTokenIsCut() throws Exception {
-        Exchange exchange = streamChunked("/sources", HOSTILE_BYTES, "Content-Type: application/json");
+        ChunkedUpload.Exchange exchange = streamChunked("/sources", HOSTILE_BYTES, "Content-Type: application/json");
 
         assertThat(exchange.answer()).startsWith("HTTP/1.1 401");
         assertThat(exchange.sent()).isLessThan(HOSTILE_BYTES);
@@ -90,7 +79,7 @@ class ManagementBodyLimitIntegrationTest {
     @Test
     @DisplayName("POST /pipelines/reload with a chunked body over 1 KiB: 413, not reloaded, the connection closed")
     void chunkedReloadBodyIsCut() throws Exception {
-        Exchange exchange = streamChunked("/pipelines/reload", 64L * 1024 * 1024, "Authorization: Bearer " + TOKEN,
+        ChunkedUpload.Exchange exchange = streamChunked("/pipelines/reload", 64L * 1024 * 1024, "Authorization: Bearer " + TOKEN,
                 "Content-Type: application/json");
 
         assertThat(exchange.answer()).startsWith("HTTP/1.1 413");
@@ -113,74 +102,16 @@ class ManagementBodyLimitIntegrationTest {
         }
     }
 
-    /** What a streamed request got: the server's answer (to its close) and how many body bytes went out first. */
-    private record Exchange(String answer, long sent) {
-    }
-
-    /**
-     * Sends the request head, then up to {@code total} bytes of body in 64 KiB chunks from another
-     * thread, while this one reads the answer until the server closes the connection.
-     */
-    private Exchange streamChunked(String path, long total, String... headers) throws Exception {
-        ExecutorService writer = Executors.newSingleThreadExecutor();
-        try (Socket socket = connect()) {
-            StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + app.managementPort()
-                    + "\r\nTransfer-Encoding: chunked\r\n");
-            for (String header : headers) {
-                head.append(header).append("\r\n");
-            }
-            OutputStream out = socket.getOutputStream();
-            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-            byte[] payload = new byte[CHUNK_BYTES];
-            Arrays.fill(payload, (byte) 'a');
-            byte[] size = (Integer.toHexString(CHUNK_BYTES) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            byte[] end = "\r\n".getBytes(StandardCharsets.US_ASCII);
-            Future<Long> sending = writer.submit(() -> {
-                long sent = 0;
-                try {
-                    while (sent < total) {
-                        out.write(size);
-                        out.write(payload);
-                        out.write(end);
-                        sent += CHUNK_BYTES;
-                    }
-                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    // the server closed the connection: what it was meant to do once it answered
-                }
-                return sent;
-            });
-            String answer = readUntilClosed(socket.getInputStream());
-            socket.close(); // ends a write the server left hanging, if it did
-            return new Exchange(answer, sending.get(ANSWER.toSeconds(), TimeUnit.SECONDS));
-        } finally {
-            writer.shutdownNow();
-        }
+    private ChunkedUpload.Exchange streamChunked(String path, long total, String... headers) throws Exception {
+        return ChunkedUpload.post(app.managementPort(), path, total, ANSWER, headers);
     }
 
     private Socket connect() throws IOException {
-        Socket socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", app.managementPort()), (int) Timeouts.CONNECT.toMillis());
-        socket.setSoTimeout((int) ANSWER.toMillis());
-        return socket;
+        return ChunkedUpload.connect(app.managementPort(), ANSWER);
     }
 
-    /** Reads until the server closes (or resets) the connection; a reset after the answer ends it the same way. */
     private static String readUntilClosed(InputStream in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                bytes.write(buffer, 0, n);
-            }
-        } catch (java.net.SocketTimeoutException e) {
-            throw new AssertionError("the server neither closed the connection nor stopped within " + ANSWER
-                    + "; read so far: " + bytes.toString(StandardCharsets.ISO_8859_1), e);
-        } catch (SocketException e) {
-            // reset: the server closed with our bytes unread, after its answer
-        }
-        return bytes.toString(StandardCharsets.ISO_8859_1);
+        return ChunkedUpload.readUntilClosed(in, ANSWER);
     }
 
     private static List<String> tail(List<String> lines) {
