@@ -76,6 +76,16 @@ final class SourceUrl {
             throw new IllegalArgumentException(where + "the URL scheme '" + shorten(scheme) + "' is not accepted; a source"
                     + " reads " + ACCEPTED);
         }
+        // FFmpeg's protocols take their options from the first '?' on and know no fragment: a '#' (Java's
+        // fragment, never checked as a query) or a second '?' would hand FFmpeg options nobody checked
+        if (url.indexOf('#') >= 0) {
+            throw new IllegalArgumentException(where + "a " + scheme + " URL has no fragment: FFmpeg would read what"
+                    + " follows '#' as part of the URL (write a '#' in a password as %23)");
+        }
+        if (url.indexOf('?') != url.lastIndexOf('?')) {
+            throw new IllegalArgumentException(where + "a " + scheme + " URL has one '?' before its options (write a"
+                    + " '?' in a password or an option as %3F)");
+        }
         URI uri = networkUrl(where, scheme, url);
         checkQuery(where, scheme, uri.getRawQuery());
         return new SourceUrl(scheme, null, uri);

@@ -43,6 +43,12 @@ class SourceUrlTest {
         "tcp://127.0.0.1:9999?listen^-^the URL's option 'listen' would make the server listen",
         "tcp://127.0.0.1:9999?li%73ten=1^-^the URL's option 'listen' would make the server listen",
         "tcp://127.0.0.1:9999?timeout=1&local_port=80^-^the URL's option 'local_port' would make the server listen",
+        // options hidden from Java's query where FFmpeg still reads them (FFmpeg 5.1 listened on each of these)
+        "tcp://127.0.0.1:39999#?listen=1^-^has no fragment",
+        "srt://127.0.0.1:40002#?mode=listener^-^has no fragment",
+        "rtp://198.51.100.1:40004#?localport=40010^-^has no fragment",
+        "tcp://127.0.0.1:1?timeout=1#&listen=1^-^has no fragment",
+        "tcp://127.0.0.1:1?timeout=1?listen=1^-^has one '?' before its options",
         "tcp://127.0.0.1:9999?tcp_nodelay=1^-^a tcp:// URL takes no option 'tcp_nodelay'; its options are timeout",
         "udp://239.0.0.1:5000?localaddr=10.0.0.1^-^the URL's option 'localaddr'",
         "udp://239.0.0.1:5000?pkt_size=1316^-^a udp:// URL takes no option 'pkt_size'",
