@@ -141,9 +141,10 @@ public final class EnvironmentConfig {
         }
         Duration handshake = Duration.ofSeconds(integer("STREAM_HANDSHAKE_TIMEOUT_S", 10, 1, 3600));
         int maxConnections = integer("STREAM_MAX_CONNECTIONS", 0, 0, 1_000_000);
-        // peer addresses as the socket sees them: behind a proxy all clients share one (0 turns the cap off)
+        // peer addresses as the socket sees them: behind a proxy all clients share one, so a server told it
+        // has proxies leaves the cap off unless it is set (0 turns it off)
         int maxPendingPerAddress = integer("STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS",
-                ConnectionLimits.DEFAULT_MAX_PENDING_PER_ADDRESS, 0, 1_000_000);
+                proxies.any() ? 0 : ConnectionLimits.DEFAULT_MAX_PENDING_PER_ADDRESS, 0, 1_000_000);
         return new ServerSettings.Connections(proxies, handshake, maxConnections, maxPendingPerAddress);
     }
 

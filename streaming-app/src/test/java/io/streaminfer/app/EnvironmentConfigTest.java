@@ -140,6 +140,15 @@ class EnvironmentConfigTest {
         assertThat(connections.maxPendingPerAddress()).isEqualTo(64);
     }
 
+    @Test
+    @DisplayName("behind trusted proxies every client shares the proxy's address: the per-address cap is off unless set")
+    void perAddressCapBehindProxies() {
+        assertThat(EnvironmentConfig.parse(Map.of("STREAM_TRUSTED_PROXIES", "10.0.0.0/8")).connections()
+                .maxPendingPerAddress()).isZero();
+        assertThat(EnvironmentConfig.parse(Map.of("STREAM_TRUSTED_PROXIES", "10.0.0.0/8",
+                "STREAM_MAX_PENDING_CONNECTIONS_PER_ADDRESS", "500")).connections().maxPendingPerAddress()).isEqualTo(500);
+    }
+
     @ParameterizedTest(name = "{0}={1} is refused")
     @CsvSource(delimiter = '|', value = {
             "STREAM_PORT|abc|whole number",
