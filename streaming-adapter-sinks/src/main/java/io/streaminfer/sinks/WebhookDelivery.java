@@ -1,11 +1,18 @@
 package io.streaminfer.sinks;
 
 import io.streaminfer.protocol.Redaction;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * POSTs each event as {@code application/json} with the JDK's HTTP client, over HTTP/1.1 (no
@@ -66,7 +73,7 @@ final class WebhookDelivery implements Delivery {
         HttpRequest request = template.copy().POST(HttpRequest.BodyPublishers.ofByteArray(event.body())).build();
         int status;
         try {
-            status = waits.run(() -> client.send(request, BoundedDiscard.handler(MAX_ANSWER_BYTES)).statusCode());
+            status = waits.run(() -> answer(request));
         } catch (IOException e) {
             answered = false;
             return Attempt.retry(reason(e));
@@ -81,6 +88,29 @@ final class WebhookDelivery implements Delivery {
             return Attempt.rejected("HTTP " + status);
         }
         return Attempt.retry("HTTP " + status);
+    }
+
+    /**
+     * Sends one event and waits for its whole answer (at most {@value #MAX_ANSWER_BYTES} bytes of
+     * body) for twice the timeout: the request's own timeout ends when the answer's headers come,
+     * so an endpoint that trickles its body a byte at a time would otherwise hold the sender forever.
+     */
+    private int answer(HttpRequest request) throws IOException, InterruptedException {
+        CompletableFuture<HttpResponse<Void>> answer = client.sendAsync(request, BoundedDiscard.handler(MAX_ANSWER_BYTES));
+        try {
+            return answer.get(settings.timeout().toMillis() * 2, TimeUnit.MILLISECONDS).statusCode();
+        } catch (TimeoutException e) {
+            answer.cancel(true); // the JDK's client drops the exchange and its connection
+            throw new HttpTimeoutException("no whole answer within " + settings.timeout().toMillis() * 2 + " ms");
+        } catch (InterruptedException e) {
+            answer.cancel(true);
+            throw e;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(e.getCause() == null ? "the request failed" : e.getCause().toString(), e.getCause());
+        }
     }
 
     /** The exception's class and message, any URL in it shown by the rule (the message may quote the request's). */

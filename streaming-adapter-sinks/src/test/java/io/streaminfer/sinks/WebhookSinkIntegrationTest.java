@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.stream.IntStream;
@@ -202,6 +204,50 @@ class WebhookSinkIntegrationTest {
             assertThat(written).allSatisfy(bytes -> assertThat(bytes).isLessThan(WRITTEN_AT_MOST));
             assertThat(sink.stats().failed()).isZero();
         } finally {
+            endpoint.stop(0);
+            ((java.util.concurrent.ExecutorService) endpoint.getExecutor()).shutdownNow();
+        }
+    }
+
+    @Test
+    @DisplayName("an answer that trickles its body a byte at a time is given up after twice the timeout, and the next event goes out")
+    void tricklingAnswerIsGivenUp() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        endpoint.setExecutor(Executors.newCachedThreadPool());
+        endpoint.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            if (requests.incrementAndGet() > 1) {
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+                return;
+            }
+            try (OutputStream body = exchange.getResponseBody()) {
+                exchange.sendResponseHeaders(200, 0);
+                // one byte, then nothing until the test ends: well under the 4 KiB the sink would read
+                body.write('{');
+                body.flush();
+                release.await(SinkTimeouts.DELIVERY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (IOException e) { // the sink dropped the connection
+                exchange.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        endpoint.start();
+        try {
+            EventSink sink = sink(Map.of("sink", "webhook", "url",
+                    "http://127.0.0.1:" + endpoint.getAddress().getPort() + "/hook", "timeout_ms", 300));
+
+            sink.publish(TestEvents.zoneEvent(1));
+            sink.publish(TestEvents.zoneEvent(2));
+
+            // without the deadline the first answer holds the sender until the endpoint lets go
+            await().atMost(SinkTimeouts.DELIVERY.dividedBy(2)).until(() -> sink.stats().sent() >= 1);
+            assertThat(requests.get()).as("the first event was retried or the second sent").isGreaterThan(1);
+        } finally {
+            release.countDown();
             endpoint.stop(0);
             ((java.util.concurrent.ExecutorService) endpoint.getExecutor()).shutdownNow();
         }
