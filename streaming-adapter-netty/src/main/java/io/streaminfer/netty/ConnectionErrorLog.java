@@ -1,5 +1,6 @@
 package io.streaminfer.netty;
 
+import io.streaminfer.protocol.LogRepeats;
 import io.streaminfer.core.Clock;
 
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How the Netty runtime logs an exception a connection raised, so that clients cannot flood the
@@ -36,7 +36,7 @@ final class ConnectionErrorLog {
 
     private final Clock clock;
     private final System.Logger log;
-    private final Map<String, Repeats> repeats = new ConcurrentHashMap<>();
+    private final Map<String, LogRepeats> repeats = new ConcurrentHashMap<>();
 
     /**
      * @param clock when repeats are counted
@@ -57,7 +57,8 @@ final class ConnectionErrorLog {
         if (repeats.size() >= MAX_KINDS) {
             repeats.clear(); // so many kinds are rare; forgetting them only lets one more of each through
         }
-        long left = repeats.computeIfAbsent(cause.getClass().getName(), kind -> new Repeats()).admit(clock.nanoTime());
+        long left = repeats.computeIfAbsent(cause.getClass().getName(), kind -> new LogRepeats(REPEAT_NANOS))
+                .admit(clock.nanoTime());
         if (left >= 0) {
             log.log(Level.WARNING, "connection_error: " + describe(cause) + "; the connection is closed"
                     + (left > 0 ? " (" + left + " more like this in the last minute were not logged)" : ""));
@@ -92,21 +93,5 @@ final class ConnectionErrorLog {
             message = message.substring(0, MAX_MESSAGE) + "...";
         }
         return cause.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
-    }
-
-    /** One kind's repeats: admitted once per {@link #REPEAT_NANOS}, the others counted. */
-    private static final class Repeats {
-        private final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
-        private final AtomicLong left = new AtomicLong();
-
-        /** @return -1 to leave this one out, else how many were left out since the last one logged */
-        long admit(long now) {
-            long last = lastNanos.get();
-            if (last != Long.MIN_VALUE && now - last < REPEAT_NANOS || !lastNanos.compareAndSet(last, now)) {
-                left.incrementAndGet();
-                return -1;
-            }
-            return left.getAndSet(0);
-        }
     }
 }

@@ -1,10 +1,10 @@
 package io.streaminfer.tyrus;
 
+import io.streaminfer.protocol.LogRepeats;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -46,7 +46,7 @@ final class ContainerLogFilter implements Filter {
     private static final ContainerLogFilter INSTANCE = new ContainerLogFilter();
 
     private final SimpleFormatter formatter = new SimpleFormatter();
-    private final Map<String, Repeats> repeats = new ConcurrentHashMap<>();
+    private final Map<String, LogRepeats> repeats = new ConcurrentHashMap<>();
 
     private ContainerLogFilter() {
     }
@@ -69,8 +69,9 @@ final class ContainerLogFilter implements Filter {
             if (repeats.size() > MAX_TRACKED) {
                 repeats.clear(); // distinct warnings beyond this are rare; forgetting them only lets one more through
             }
-            Repeats seen = repeats.computeIfAbsent(
-                    record.getLoggerName() + '|' + redact(record.getMessage()).replaceAll("[0-9]+", "#"), key -> new Repeats());
+            LogRepeats seen = repeats.computeIfAbsent(
+                    record.getLoggerName() + '|' + redact(record.getMessage()).replaceAll("[0-9]+", "#"),
+                    key -> new LogRepeats(REPEAT_NANOS));
             long suppressed = seen.admit(System.nanoTime());
             if (suppressed < 0) {
                 return false;
@@ -102,21 +103,5 @@ final class ContainerLogFilter implements Filter {
             return "";
         }
         return SECRET.matcher(QUERY.matcher(text).replaceAll("?[query not logged]")).replaceAll("$1$2[not logged]");
-    }
-
-    /** One warning's repeats: admitted once per minute, the others counted. */
-    private static final class Repeats {
-        private final AtomicLong lastNanos = new AtomicLong(Long.MIN_VALUE);
-        private final AtomicLong left = new AtomicLong();
-
-        /** @return -1 to drop this record, else how many were dropped since the last one logged */
-        long admit(long now) {
-            long last = lastNanos.get();
-            if (last != Long.MIN_VALUE && now - last < REPEAT_NANOS || !lastNanos.compareAndSet(last, now)) {
-                left.incrementAndGet();
-                return -1;
-            }
-            return left.getAndSet(0);
-        }
     }
 }
