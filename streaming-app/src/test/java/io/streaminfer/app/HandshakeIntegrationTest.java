@@ -13,10 +13,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import io.streaminfer.protocol.AccessPolicy;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,59 +76,9 @@ class HandshakeIntegrationTest {
         assertThat(server.engine.activeSessions()).isZero();
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "Upgrade twice, h2c first     | Upgrade: h2c            | Upgrade: websocket                          | -",
-            "Upgrade twice, h2c last      | Upgrade: websocket      | Upgrade: h2c                                | -",
-            "Upgrade naming two protocols | Upgrade: h2c, websocket | -                                           | -",
-            "Sec-WebSocket-Key twice      | Upgrade: websocket      | Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA== | -",
-            "Sec-WebSocket-Version twice  | Upgrade: websocket      | Sec-WebSocket-Version: 13                   | -",
-            "Origin twice                 | Upgrade: websocket      | Origin: http://a.example                    | Origin: http://b.example",
-            "Host twice                   | Upgrade: websocket      | Host: 127.0.0.2                             | -",
-            "Authorization twice          | Upgrade: websocket      | Authorization: Bearer a                     | Authorization: Bearer b"})
-    @DisplayName("a handshake whose headers could be read two ways (a header sent twice, an Upgrade naming two protocols) is refused with 400")
-    void ambiguousHandshakeIsRefused(String what, String upgrade, String extra, String more) throws Exception {
-        String request = ambiguousRequest(PATH, upgrade, extra, more);
-        try (RawWebSocket client = RawWebSocket.connect(server.port())) {
-            client.write(request.getBytes(StandardCharsets.US_ASCII));
-
-            RawWebSocket.Response response = client.readResponseHead();
-
-            assertThat(response.status()).as("%s: %s", what, response.head()).isEqualTo(400);
-        }
-        assertThat(server.engine.activeSessions()).isZero();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "Upgrade twice, h2c first     | Upgrade: h2c            | Upgrade: websocket",
-            "Upgrade twice, h2c last      | Upgrade: websocket      | Upgrade: h2c",
-            "Upgrade naming two protocols | Upgrade: h2c, websocket | -"})
-    @DisplayName("with a token required, no layout of Upgrade headers gets a handshake past the token check: 400 or 401, never 101")
-    void upgradeLayoutsNeverSkipTheTokenCheck(String what, String upgrade, String extra) throws Exception {
-        try (TransportServers guarded = TransportServers.start(runtime, 256 * 1024, new TransportServers.Options()
-                .access(AccessPolicy.of(Set.of(), false, "a-token-of-sixteen-chars")));
-             RawWebSocket client = RawWebSocket.connect(guarded.port())) {
-            client.write(ambiguousRequest(PATH, upgrade, extra, null).getBytes(StandardCharsets.US_ASCII));
-
-            RawWebSocket.Response response = client.readResponseHead();
-
-            assertThat(response.status()).as("%s: %s", what, response.head()).isIn(400, 401);
-            assertThat(guarded.engine.activeSessions()).isZero();
-        }
-    }
-
-    /** A handshake with the given Upgrade line, then the usual lines, then extra lines ({@code |}-separated; {@code -} for none). */
-    private static String ambiguousRequest(String path, String upgrade, String extra, String more) {
-        StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + upgrade.trim() + "\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: " + RawWebSocket.KEY + "\r\nSec-WebSocket-Version: 13\r\n");
-        for (String lines : new String[] {extra, more}) {
-            if (lines != null && !"-".equals(lines.trim())) {
-                request.append(lines.trim()).append("\r\n");
-            }
-        }
-        return request.append("\r\n").toString();
-    }
+    // Handshakes whose headers could be read two ways (a header sent twice, an Upgrade naming two
+    // protocols), with and without a token, are the protocol kit's (HandshakeCases), run on every runtime
+    // and every example host by their *ProtocolCompatibilityIntegrationTest.
 
     @Test
     @DisplayName("a frame in the same TCP write as the upgrade request is answered as frame 1")
