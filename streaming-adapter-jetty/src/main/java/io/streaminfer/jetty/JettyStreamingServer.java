@@ -222,7 +222,7 @@ public final class JettyStreamingServer implements TransportServer {
     /**
      * Checks WebSocket handshakes before Jetty upgrades them, as the Tyrus runtime does: 503 with
      * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake or one whose
-     * headers could be read two ways ({@link HandshakeCheck}), 401 without the token (the Jakarta API
+     * headers or path could be read two ways ({@link HandshakeCheck}), 401 without the token (the Jakarta API
      * alone could only accept and then close with 1008), 403 for a source's watcher from another
      * site's page ({@link AccessPolicy#watcherOriginAllowed}).
      */
@@ -254,6 +254,7 @@ public final class JettyStreamingServer implements TransportServer {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                     return answer(response, callback, 401, "a valid token is required");
                 }
+                // the path as sent is the path Jetty routes on: HandshakeCheck refused escapes and dot segments
                 String path = request.getHttpURI().getPath();
                 if (path != null && path.startsWith(SourceFeeds.PATH_PREFIX)
                         && !access.watcherOriginAllowed(headers.get(HttpHeader.ORIGIN), headers.get(HttpHeader.HOST))) {
