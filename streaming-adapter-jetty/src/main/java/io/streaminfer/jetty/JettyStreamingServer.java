@@ -14,11 +14,13 @@ import io.streaminfer.protocol.TrustedProxies;
 import io.streaminfer.protocol.TransportDefaults;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.MetaData;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.HttpStream;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -220,7 +222,7 @@ public final class JettyStreamingServer implements TransportServer {
     /**
      * Checks WebSocket handshakes before Jetty upgrades them, as the Tyrus runtime does: 503 with
      * {@code Retry-After} while the engine drains, 400 (426) for a malformed handshake or one whose
-     * headers could be read two ways ({@link HandshakeCheck}), 401 without the token (the Jakarta API
+     * headers or path could be read two ways ({@link HandshakeCheck}), 401 without the token (the Jakarta API
      * alone could only accept and then close with 1008), 403 for a source's watcher from another
      * site's page ({@link AccessPolicy#watcherOriginAllowed}).
      */
@@ -252,13 +254,14 @@ public final class JettyStreamingServer implements TransportServer {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
                     return answer(response, callback, 401, "a valid token is required");
                 }
+                // the path as sent is the path Jetty routes on: HandshakeCheck refused escapes and dot segments
                 String path = request.getHttpURI().getPath();
                 if (path != null && path.startsWith(SourceFeeds.PATH_PREFIX)
                         && !access.watcherOriginAllowed(headers.get(HttpHeader.ORIGIN), headers.get(HttpHeader.HOST))) {
                     return answer(response, callback, 403, AccessPolicy.WATCHER_ORIGIN_REFUSED); // checkOrigin knows no Host
                 }
-                // Jetty ends the HTTP connection only after its 101 is out: a client holding it must not be evicted
-                deadlines.upgrading(request.getConnectionMetaData().getConnection().getEndPoint());
+                EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+                request.addHttpStreamWrapper(stream -> new UpgradeCommit(stream, () -> deadlines.upgrading(endPoint)));
             }
             return super.handle(request, response, callback);
         }
@@ -287,6 +290,30 @@ public final class JettyStreamingServer implements TransportServer {
     }
 
     /**
+     * Tells when Jetty commits a 101 on the connection: from then on the client holds a WebSocket
+     * (Jetty ends the HTTP connection only once the 101 is written), which eviction must not close.
+     * Any other answer to a handshake (a page, 403 for an origin, 404) leaves the connection
+     * pending, evictable like any idle one.
+     */
+    private static final class UpgradeCommit extends HttpStream.Wrapper {
+        private final Runnable upgrading;
+
+        UpgradeCommit(HttpStream stream, Runnable upgrading) {
+            super(stream);
+            this.upgrading = upgrading;
+        }
+
+        @Override
+        public void send(MetaData.Request request, MetaData.Response response, boolean last, ByteBuffer content,
+                         Callback callback) {
+            if (response != null && response.getStatus() == HttpStatus.SWITCHING_PROTOCOLS_101) {
+                upgrading.run(); // the response head, sent once, with the status Jetty commits
+            }
+            super.send(request, response, last, content, callback);
+        }
+    }
+
+    /**
      * Closes a connection that is still plain HTTP when the handshake timeout passes: a client
      * that never completes (or never starts) its upgrade, slowloris included, cannot hold a
      * connection longer; and books it with the {@link ConnectionLimits} of connections not yet
@@ -306,8 +333,8 @@ public final class JettyStreamingServer implements TransportServer {
         }
 
         /**
-         * A handshake on this connection passed our checks and goes to Jetty's upgrade: it is no
-         * longer one a crowded address may lose (its handshake deadline still holds until the upgrade).
+         * Jetty is sending the 101 of this connection's handshake: it is no longer one a crowded
+         * address may lose (its handshake deadline still holds until Jetty swaps the connection).
          */
         void upgrading(EndPoint endPoint) {
             ConnectionLimits.Ticket ticket = tickets.get(endPoint);

@@ -76,6 +76,7 @@ final class GuardedWebSocketEngine implements WebSocketEngine {
                 response.getHeaders().put("WWW-Authenticate", List.of("Bearer"));
                 return complete(response, REFUSED);
             }
+            // the URI as sent is the path Tyrus routes on decoded: HandshakeCheck refused escapes and dot segments
             if (request.getRequestUri().startsWith(SourceFeeds.PATH_PREFIX)
                     && !access.watcherOriginAllowed(request.getHeader("Origin"), request.getHeader("Host"))) {
                 response.setStatus(403); // Tyrus' origin check knows no Host: a foreign page is refused here

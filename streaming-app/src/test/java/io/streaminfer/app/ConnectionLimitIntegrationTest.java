@@ -5,6 +5,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.streaminfer.tck.SampleFrames;
+import io.streaminfer.protocol.AccessPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,7 +30,8 @@ import static org.awaitility.Awaitility.await;
  * connections are closed after the handshake timeout while a real client is served, the server's
  * threads come back near where they were, beyond the connection cap new connections wait or
  * are closed with one log line, and one address cannot fill the cap: past its cap of connections
- * not yet upgraded, or at the connection cap, its oldest idle connections make room.
+ * not yet upgraded, or at the connection cap, its oldest idle connections make room, idle or
+ * holding a handshake that was answered without an upgrade.
  */
 @ParameterizedClass(name = "on {0}")
 @EnumSource(ServerSettings.Transport.class)
@@ -137,6 +140,40 @@ class ConnectionLimitIntegrationTest {
                     assertThat(client.readFrame().text()).as("%s: session %d, frame %d", what, session, frame)
                             .startsWith("{\"frame_index\":" + frame + ",\"result\"");
                 }
+            }
+        }
+        resident.write(RawWebSocket.masked(RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));
+        assertThat(resident.readFrame().text()).as("the WebSocket of the crowded address").startsWith("{\"frame_index\":1,\"result\"");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "GET / with a valid handshake, the cap per address    | /                                 | 5",
+            "GET / with a valid handshake, the connection cap alone | /                               | 0",
+            "a refused origin, the cap per address                | /ws/video/stream?pipeline_id=noop | 5",
+            "a refused origin, the connection cap alone           | /ws/video/stream?pipeline_id=noop | 0"})
+    @DisplayName("one address whose connections each sent a valid handshake answered without an upgrade (a page, a"
+            + " refused origin), and stay open, does not keep a client from another address out")
+    void handshakesAnsweredWithoutUpgradeDoNotFillTheCap(String what, String target, int maxPendingPerAddress)
+            throws Exception {
+        int cap = 20;
+        server = TransportServers.start(runtime, 256 * 1024, new TransportServers.Options().maxConnections(cap)
+                .maxPendingPerAddress(maxPendingPerAddress).handshakeTimeout(Duration.ofMinutes(5))
+                .access(AccessPolicy.of(Set.of("http://cams.example"), false, null)));
+        RawWebSocket resident = RawWebSocket.connect(server.port()).upgrade();
+        sockets.add(resident);
+        for (int i = 0; i < cap + 10; i++) {
+            RawWebSocket crowd = RawWebSocket.connect(server.port()); // from 127.0.0.1
+            sockets.add(crowd);
+            crowd.write(crowd.upgradeRequest(target, "Origin: http://evil.example").getBytes(StandardCharsets.US_ASCII));
+            assertThat(crowd.readResponseHead().status()).as("%s: connection %d", what, i).isNotEqualTo(101);
+        }
+
+        for (int session = 1; session <= 3; session++) {
+            try (RawWebSocket client = RawWebSocket.connectFrom("127.0.0.2", server.port()).upgrade()) {
+                client.write(RawWebSocket.masked(RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));
+                assertThat(client.readFrame().text()).as("%s: session %d", what, session)
+                        .startsWith("{\"frame_index\":1,\"result\"");
             }
         }
         resident.write(RawWebSocket.masked(RawWebSocket.FINAL_BINARY, SampleFrames.coffee()));

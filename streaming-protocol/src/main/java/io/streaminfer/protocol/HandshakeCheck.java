@@ -1,5 +1,6 @@
 package io.streaminfer.protocol;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,6 +24,11 @@ import java.util.function.Function;
  * the container (the second {@code Upgrade: websocket}: upgraded), so such a handshake is refused
  * with 400 before anything else ({@link #ambiguous}). Headers are therefore read as every line sent
  * under a name: {@code Function<String, List<String>>}, one value per header line, in any case.
+ * The path too: the guards decide on the path as sent, while containers route on it decoded and
+ * normalised ({@code /ws/%73ources/x} is {@code /ws/sources/x} to Jetty and Tyrus), so a handshake
+ * whose path holds anything but letters, digits, {@code - . _ ~} and single slashes between
+ * segments (an escape, a {@code .} or {@code ..} segment, a {@code ;} parameter, an empty segment)
+ * is refused with 400: no path of this server needs one.
  */
 public final class HandshakeCheck {
 
@@ -113,6 +119,10 @@ public final class HandshakeCheck {
         if (!validTarget(target)) {
             return refuse("the request URI is not valid");
         }
+        if (!plainPath(URI.create(target).getRawPath())) {
+            return refuse("the path of a WebSocket handshake is sent as is: letters, digits, '-', '.', '_' and '~'"
+                    + " between single slashes, no escapes and no '.' or '..' segments");
+        }
         if (header.apply("Host") == null) {
             return refuse("a WebSocket handshake needs a Host header");
         }
@@ -153,11 +163,35 @@ public final class HandshakeCheck {
             }
         }
         try {
-            java.net.URI.create(target); // what the containers parse later, after the 101 is sent
+            URI.create(target); // what the containers parse later, after the 101 is sent
             return true;
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Whether a path reads the same as sent, decoded and normalised: RFC 3986's unreserved characters only. */
+    private static boolean plainPath(String path) {
+        if (path == null || !path.startsWith("/")) {
+            return false;
+        }
+        if (path.length() == 1) {
+            return true;
+        }
+        for (String segment : path.substring(1).split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+            for (int i = 0; i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                boolean unreserved = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                        || c == '-' || c == '.' || c == '_' || c == '~';
+                if (!unreserved) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static boolean validKey(String key) {

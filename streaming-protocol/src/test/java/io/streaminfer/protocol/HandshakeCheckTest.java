@@ -92,4 +92,26 @@ class HandshakeCheckTest {
         assertThat(HandshakeCheck.isWebSocketUpgrade(HandshakeCheck.lookup(Map.of("upgrade", List.of("h2c"))))).isFalse();
         assertThat(HandshakeCheck.isWebSocketUpgrade(HandshakeCheck.lookup(Map.of()))).isFalse();
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/ws/%73ources/door", "/ws/sources/d%6Fr", "/ws/./sources/door", "/ws/x/../sources/door",
+            "/ws/sources/..", "/ws//sources/door", "/ws/sources;p=1/door", "/ws/sources/door/", "?pipeline_id=noop"})
+    @DisplayName("a path a container would decode or normalise into another (an escape, a dot or empty segment, a"
+            + " parameter) is refused with 400")
+    void pathReadTwoWaysIsRefused(String target) {
+        Optional<HandshakeCheck.Refusal> refusal = HandshakeCheck.check("GET", "HTTP/1.1", target,
+                HandshakeCheck.lookup(handshake()));
+
+        assertThat(refusal).hasValueSatisfying(r -> {
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.detail()).contains("path");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/ws/video/stream?pipeline_id=noop&access_token=a%2Bb", "/ws/sources/Cam_1-a.b~c", "/"})
+    @DisplayName("the paths of this server, with escapes in the query, pass")
+    void plainPathsPass(String target) {
+        assertThat(HandshakeCheck.check("GET", "HTTP/1.1", target, HandshakeCheck.lookup(handshake()))).isEmpty();
+    }
 }

@@ -400,6 +400,32 @@ public abstract class SourceWatchCompatibilityKit {
         }
 
         @Test
+        @DisplayName("a watcher from another site's page whose path is spelt another way (an escape, dot segments, a path"
+                + " parameter) is refused too (HTTP 4xx, or 1008) and never subscribed")
+        void foreignOriginUnderAnotherSpelling() throws IOException {
+            String id = newSource();
+            ServerUnderTest server = openServer();
+            // each decodes or normalises to /ws/sources/<id> in some container, while not starting with it as sent
+            for (String path : List.of("/ws/%73ources/" + id, "/ws/%73%6F%75%72%63%65%73/" + id, "/ws/./sources/" + id,
+                    "/ws/x/../sources/" + id, "/ws/sources;p=1/" + id)) {
+                try (RawWebSocket watcher = connect(server, 0)) {
+                    watcher.write(watcher.upgradeRequest(path, "Origin: http://evil.example").getBytes(StandardCharsets.US_ASCII));
+                    RawWebSocket.Response response = watcher.readResponseHead();
+
+                    if (variants().unauthorized() == HostVariants.Refusal.HTTP_STATUS) {
+                        // 400 for a path that could be read two ways, 403, or 404 where nothing is routed there
+                        assertThat(response.status()).as("%s: %s", path, response.head()).isBetween(400, 499);
+                    } else if (response.status() == 101) {
+                        List<RawWebSocket.Frame> frames = untilClosed(watcher);
+                        assertThat(frames).as("only the close frame: nothing for the page to read").hasSize(1);
+                        assertThat(frames.get(0).closeCode()).isEqualTo(1008);
+                    }
+                }
+            }
+            assertThat(feeds.watchers(id)).as("watchers subscribed").isZero();
+        }
+
+        @Test
         @DisplayName("a watcher from the server's own page (its console), or sending no Origin (a script), gets the results")
         void ownOriginOrNone() throws IOException {
             String id = newSource();
