@@ -3,7 +3,10 @@ package io.streaminfer.websocket;
 import io.streaminfer.protocol.AccessPolicy;
 import io.streaminfer.protocol.CloseReasons;
 import io.streaminfer.protocol.JsonMessageCodec;
+import io.streaminfer.protocol.TrustedProxies;
 import io.streaminfer.core.SourceFeeds;
+import io.streaminfer.core.StreamEngine;
+import io.streaminfer.core.WatcherAdmission;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
@@ -19,9 +22,11 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The {@code /ws/sources/{id}} endpoint: a read-only watcher of a source the server pulls itself
@@ -36,7 +41,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A container's frame guard that refuses a watcher's frames from their headers can run the refusal
  * the endpoint leaves in the session's user properties under {@link #REFUSE_INPUT_KEY}.
  *
- * <p>Deploy the config from {@link #config(SourceFeeds, AccessPolicy)} next to the stream endpoint.
+ * <p>Watchers are counted by the engine ({@link StreamEngine#admitWatcher}): past its cap in all or
+ * per client address (behind trusted proxies, the forwarded one), a watcher is told
+ * {@code server_busy} and closed with 1013, as a stream past the session cap is; its place is
+ * given back when its connection ends, however it ends.
+ *
+ * <p>Deploy the config from {@link #config(SourceFeeds, AccessPolicy, StreamEngine, Function, TrustedProxies)}
+ * next to the stream endpoint.
  */
 public final class SourceWatchEndpoint extends Endpoint {
 
@@ -54,30 +65,46 @@ public final class SourceWatchEndpoint extends Endpoint {
     private static final String SUBSCRIPTION_KEY = SourceFeeds.Subscription.class.getName();
     private static final String AUTHORIZED_KEY = AccessPolicy.class.getName() + ".watcher.authorized";
     private static final String ORIGIN_ALLOWED_KEY = AccessPolicy.class.getName() + ".watcher.originAllowed";
+    private static final String HEADERS_KEY = TrustedProxies.class.getName() + ".watcher.headers";
+    private static final String ADMISSION_KEY = WatcherAdmission.class.getName();
     private static final int POLICY_VIOLATION = 1008;
     private static final int CANNOT_ACCEPT = 1003;
 
     private final SourceFeeds feeds;
+    private final StreamEngine engine;
+    private final Function<Session, String> remoteAddress;
+    private final TrustedProxies proxies;
     /** Whether this watcher's input was refused: a refusal is sent once, however many parts follow. */
     private final AtomicBoolean inputRefused = new AtomicBoolean();
 
-    private SourceWatchEndpoint(SourceFeeds feeds) {
+    private SourceWatchEndpoint(SourceFeeds feeds, StreamEngine engine, Function<Session, String> remoteAddress,
+                                TrustedProxies proxies) {
         this.feeds = feeds;
+        this.engine = engine;
+        this.remoteAddress = remoteAddress;
+        this.proxies = proxies;
     }
 
     /**
-     * @param feeds  the sources to watch
-     * @param access who may connect: origins and the token, as for the stream endpoint
+     * @param feeds         the sources to watch
+     * @param access        who may connect: origins and the token, as for the stream endpoint
+     * @param engine        the engine that counts watchers against its caps ({@link StreamEngine#admitWatcher})
+     * @param remoteAddress how to read a session's remote address (IP, no port) in this container
+     * @param proxies       peers whose {@code Forwarded} / {@code X-Forwarded-For} headers name the client
      * @return a config for {@code ServerContainer.addEndpoint}, never {@literal null}
      */
-    public static ServerEndpointConfig config(SourceFeeds feeds, AccessPolicy access) {
+    public static ServerEndpointConfig config(SourceFeeds feeds, AccessPolicy access, StreamEngine engine,
+                                              Function<Session, String> remoteAddress, TrustedProxies proxies) {
         Objects.requireNonNull(feeds, "feeds");
         Objects.requireNonNull(access, "access");
+        Objects.requireNonNull(engine, "engine");
+        Objects.requireNonNull(remoteAddress, "remoteAddress");
+        Objects.requireNonNull(proxies, "proxies");
         return ServerEndpointConfig.Builder.create(SourceWatchEndpoint.class, PATH)
                 .configurator(new ServerEndpointConfig.Configurator() {
                     @Override
                     public <T> T getEndpointInstance(Class<T> endpointClass) {
-                        return endpointClass.cast(new SourceWatchEndpoint(feeds));
+                        return endpointClass.cast(new SourceWatchEndpoint(feeds, engine, remoteAddress, proxies));
                     }
 
                     @Override
@@ -92,6 +119,9 @@ public final class SourceWatchEndpoint extends Endpoint {
                         // checkOrigin is not told the Host: a container without our guard in front closes after the upgrade
                         sec.getUserProperties().put(ORIGIN_ALLOWED_KEY, access.watcherOriginAllowed(
                                 header(request, "Origin"), header(request, "Host")));
+                        if (proxies.any()) { // the client behind a trusted proxy, for the per-client cap
+                            sec.getUserProperties().put(HEADERS_KEY, Map.copyOf(request.getHeaders()));
+                        }
                     }
                 })
                 .build();
@@ -113,6 +143,14 @@ public final class SourceWatchEndpoint extends Endpoint {
             close(session, POLICY_VIOLATION, "origin not allowed"); // nothing for another site's page to read
             return;
         }
+        WatcherAdmission admission = engine.admitWatcher(client(session, config));
+        if (!admission.admitted()) {
+            inputRefused.set(true); // one error, the refusal: anything the watcher sends meanwhile is not answered
+            sendThenClose(session, JsonMessageCodec.errorText(admission.refusal().wireName(), admission.detail()),
+                    admission.closeCode(), "server busy");
+            return;
+        }
+        session.getUserProperties().put(ADMISSION_KEY, admission); // given back in onClose, however the connection ends
         String id = session.getPathParameters().get("source_id");
         List<String> frames = session.getRequestParameterMap().get(SourceFeeds.FRAMES_PARAMETER);
         boolean wantsFrames = frames != null && !frames.isEmpty() && SourceFeeds.framesWanted(frames.get(0));
@@ -122,6 +160,13 @@ public final class SourceWatchEndpoint extends Endpoint {
             return;
         }
         session.getUserProperties().put(SUBSCRIPTION_KEY, subscription.get());
+    }
+
+    @SuppressWarnings("unchecked")
+    private String client(Session session, EndpointConfig config) {
+        Object headers = config.getUserProperties().get(HEADERS_KEY);
+        return proxies.client(remoteAddress.apply(session),
+                headers instanceof Map<?, ?> map ? (Map<String, List<String>>) map : Map.of());
     }
 
     private static String header(HandshakeRequest request, String name) {
@@ -160,6 +205,9 @@ public final class SourceWatchEndpoint extends Endpoint {
     @Override
     public void onClose(Session session, CloseReason closeReason) {
         cancel(session);
+        if (session.getUserProperties().remove(ADMISSION_KEY) instanceof WatcherAdmission admission) {
+            admission.release();
+        }
     }
 
     @Override

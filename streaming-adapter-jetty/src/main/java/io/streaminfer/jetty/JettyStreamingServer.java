@@ -158,7 +158,8 @@ public final class JettyStreamingServer implements TransportServer {
                     List.of(JettyFrameGuard.negotiated(limit)),
                     session -> session.getUserProperties().put(JettyFrameGuard.BUDGET_KEY, engine.memoryBudget())));
             if (b.sources != null) {
-                container.addEndpoint(StrictEndpointConfig.of(SourceWatchEndpoint.config(b.sources, b.access),
+                container.addEndpoint(StrictEndpointConfig.of(SourceWatchEndpoint.config(b.sources, b.access, engine,
+                        JettyStreamingServer::remoteAddress, b.proxies),
                         List.of(), session -> { }));
             }
         });

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.streaminfer.protocol.JsonMessageCodec;
 import io.streaminfer.core.SourceFeeds;
+import io.streaminfer.core.StreamEngine;
+import io.streaminfer.core.WatcherAdmission;
 
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,7 +22,8 @@ import java.util.concurrent.RejectedExecutionException;
  * only delays its own callbacks (the feed keeps the newest result meanwhile) and nothing is queued
  * beyond the one message the feed hands over. To the frame handlers it is a {@link ConnectionInput}:
  * anything the watcher sends is refused with {@code invalid_message} and 1003, an RFC 6455 violation
- * closes with 1002, and the end of the connection cancels the subscription.
+ * closes with 1002, and the end of the connection cancels the subscription and gives back the
+ * watcher's place in the engine's count ({@link StreamEngine#admitWatcher}).
  *
  * <p>Writes and closes run on the channel's event loop (the feed's calls move there), so that no
  * data frame follows our close frame; the subscription is touched there only.
@@ -37,6 +40,8 @@ final class SourceWatcher implements SourceFeeds.WatcherChannel, ConnectionInput
 
     private final StreamConnection connection;
     private SourceFeeds.Subscription subscription;
+    /** The watcher's place in the engine's count, held until the connection ends. */
+    private WatcherAdmission admission = WatcherAdmission.none();
     private boolean ended;
 
     SourceWatcher(StreamConnection connection) {
@@ -44,10 +49,20 @@ final class SourceWatcher implements SourceFeeds.WatcherChannel, ConnectionInput
     }
 
     /**
-     * Subscribes to the source, or tells the watcher it is unknown and closes with 1008. Called on
-     * the event loop once the connection is upgraded.
+     * Takes a watcher's place from the engine and subscribes to the source; past the engine's
+     * watcher caps, tells the watcher {@code server_busy} and closes with 1013; for an unknown
+     * source, {@code invalid_source} and 1008. Called on the event loop once the connection is upgraded.
      */
-    void watch(SourceFeeds feeds, String sourceId, boolean frames) {
+    void watch(SourceFeeds feeds, StreamEngine engine, String client, String sourceId, boolean frames) {
+        if (ended || !connection.channel().isActive()) {
+            return; // gone before the upgrade completed: no place to hold, nothing would give it back
+        }
+        WatcherAdmission place = engine.admitWatcher(client);
+        if (!place.admitted()) {
+            refuse(JsonMessageCodec.errorText(place.refusal().wireName(), place.detail()), place.closeCode(), "server busy");
+            return;
+        }
+        admission = place;
         Optional<SourceFeeds.Subscription> watching = feeds.watch(sourceId, frames, this);
         if (watching.isEmpty()) {
             refuse(JsonMessageCodec.errorText("invalid_source", feeds.unknownSourceDetail(sourceId)), POLICY_VIOLATION, "unknown source");
@@ -130,6 +145,7 @@ final class SourceWatcher implements SourceFeeds.WatcherChannel, ConnectionInput
     public void onTransportClosed(int closeCode) {
         ended = true;
         cancel();
+        admission.release();
     }
 
     /** One error message, then our close frame; on the event loop. */

@@ -58,7 +58,10 @@ import java.util.Optional;
  * is refused with 403 ({@link AccessPolicy#watcherOriginAllowed}). Each result of the source as a text frame, its JPEG as a
  * binary frame before it when asked, one message at a time with the newest result waiting in the
  * feed ({@link SourceWatcher}); an unknown source gets {@code invalid_source} and 1008, anything a
- * watcher sends {@code invalid_message} and 1003.
+ * watcher sends {@code invalid_message} and 1003. The engine counts watchers
+ * ({@link StreamEngine#admitWatcher}): past its cap in all or per client address (behind trusted
+ * proxies, the forwarded one) a watcher is upgraded, told {@code server_busy} and closed with 1013,
+ * as a stream past the session cap is.
  *
  * <p>One instance serves every channel ({@link ChannelHandler.Sharable}); thread-safe.
  */
@@ -180,7 +183,8 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
             }
             // the id as sent when it decodes to something else than one path segment: the feeds name it unknown
             String id = SourceFeeds.sourceIdOf(uri.path()).or(() -> SourceFeeds.sourceIdOf(path)).orElseThrow();
-            return new Watch(id, SourceFeeds.framesWanted(first(parameters, SourceFeeds.FRAMES_PARAMETER)), key);
+            String client = proxies.client(peer(ctx.channel()), proxies.any() ? headerMap : Map.of());
+            return new Watch(id, SourceFeeds.framesWanted(first(parameters, SourceFeeds.FRAMES_PARAMETER)), client, key);
         }
         Admission admission = engine.admit(first(parameters, PIPELINE_PARAMETER), first(parameters, MODE_PARAMETER));
         if (admission.draining()) {
@@ -208,7 +212,7 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
             SourceWatcher watcher = new SourceWatcher(connection);
             WebSocketSwitch.upgrade(ctx, watch.key(), connection, SourceWatcher.LARGEST_MESSAGE, WATCHER_DECODER, () -> {
                 connection.input(watcher);
-                watcher.watch(sources, watch.sourceId(), watch.frames());
+                watcher.watch(sources, engine, watch.client(), watch.sourceId(), watch.frames());
             }, () -> { });
         }
     }
@@ -248,7 +252,7 @@ public final class StreamWebSocketHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** An accepted watcher handshake waiting for the end of its request. */
-    private record Watch(String sourceId, boolean frames, String key) {
+    private record Watch(String sourceId, boolean frames, String client, String key) {
     }
 
     /** Collects the handler's settings. Not thread-safe. */

@@ -116,7 +116,8 @@ public final class TyrusStreamingServer implements TransportServer {
         try {
             container.addEndpoint(endpoint);
             if (sources != null) {
-                container.addEndpoint(StrictEndpointConfig.of(SourceWatchEndpoint.config(sources, access), List.of(),
+                container.addEndpoint(StrictEndpointConfig.of(SourceWatchEndpoint.config(sources, access, engine,
+                        TyrusStreamingServer::remoteAddress, proxies), List.of(),
                         SessionCapture::opened));
             }
             httpServer.start();

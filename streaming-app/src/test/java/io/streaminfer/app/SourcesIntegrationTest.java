@@ -276,6 +276,42 @@ class SourcesIntegrationTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(ServerSettings.Transport.class)
+    @DisplayName("STREAM_MAX_WATCHERS_PER_CLIENT caps an address's watchers (server_busy, 1013) on every server; the place comes back when the source is removed and when the server stops")
+    void watcherCapFromTheEnvironment(ServerSettings.Transport transport, @TempDir Path dir) throws Exception {
+        Path folder = folderOf(dir, squareCrossing(64));
+        Path sources = Files.writeString(dir.resolve("sources.json"),
+                "[{\"id\": \"demo\", \"url\": \"" + folder + "\", \"pipeline_id\": \"stats\", \"fps\": 20},"
+                        + " {\"id\": \"hall\", \"url\": \"" + folder + "\", \"pipeline_id\": \"stats\", \"fps\": 20}]");
+        Map<String, String> env = new HashMap<>();
+        env.put("STREAM_SOURCES", sources.toString());
+        env.put("STREAM_SERVER", transport.name().toLowerCase(java.util.Locale.ROOT));
+        env.put("STREAM_MAX_WATCHERS_PER_CLIENT", "1");
+        env.put("STREAM_MANAGEMENT_TOKEN", TOKEN);
+        StreamingServer server = start(dir, null, env);
+        SourceWatcher last;
+        try (server) {
+            assertThat(server.engine().config().maxWatchers()).as("STREAM_MAX_WATCHERS at its default").isEqualTo(256);
+            try (SourceWatcher first = SourceWatcher.connect(server, "/ws/sources/demo");
+                 SourceWatcher second = SourceWatcher.connect(server, "/ws/sources/hall")) {
+                assertThat(second.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1013);
+                assertThat(second.messages().get(0).json().get("error").asText()).isEqualTo("server_busy");
+                await().atMost(RESULTS).until(() -> !first.resultIndexes().isEmpty());
+
+                assertThat(delete(server, "/sources/demo", TOKEN).statusCode()).isEqualTo(204);
+                assertThat(first.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1001);
+                await().atMost(Duration.ofSeconds(10)).until(() -> server.engine().watchers() == 0);
+            }
+            last = SourceWatcher.connect(server, "/ws/sources/hall");
+            await().atMost(RESULTS).until(() -> !last.resultIndexes().isEmpty());
+            assertThat(server.engine().watchers()).isEqualTo(1);
+        }
+        try (last) { // the server stopped with it connected: the stop alone gave its place back
+            assertThat(server.engine().watchers()).as("places after the server stopped").isZero();
+        }
+    }
+
     @Test
     @DisplayName("a camera that keeps the connection open but stops sending is cut after the stall timeout and retried, with the reason")
     void aStalledCameraIsRetried(@TempDir Path dir) throws Exception {

@@ -26,6 +26,8 @@ public final class StreamConfig {
     private final int maxPendingMessages;
     private final int maxSessions;
     private final int maxSessionsPerClient;
+    private final int maxWatchers;
+    private final int maxWatchersPerClient;
     private final Duration idleTimeout;
     private final Duration pipelineTimeout;
     private final long memoryBudgetBytes;
@@ -43,6 +45,8 @@ public final class StreamConfig {
         this.maxPendingMessages = b.checked(StreamSetting.MAX_PENDING_MESSAGES);
         this.maxSessions = b.checked(StreamSetting.MAX_SESSIONS);
         this.maxSessionsPerClient = b.checked(StreamSetting.MAX_SESSIONS_PER_CLIENT);
+        this.maxWatchers = b.checked(StreamSetting.MAX_WATCHERS);
+        this.maxWatchersPerClient = b.checked(StreamSetting.MAX_WATCHERS_PER_CLIENT);
         this.idleTimeout = b.checked(StreamSetting.IDLE_TIMEOUT);
         this.pipelineTimeout = b.checked(StreamSetting.PIPELINE_TIMEOUT);
         this.memoryBudgetBytes = b.checked(StreamSetting.MEMORY_BUDGET_BYTES);
@@ -55,7 +59,8 @@ public final class StreamConfig {
     /**
      * @return the defaults of {@link StreamSetting}: 5 MiB and 16,777,216-pixel frames, queue depth 1 (32 for
      *         lossless sessions), a window of 30, thresholds 0.10 and 0.30, 5 consecutive failures, slow-down
-     *         every 2 s, 256 pending messages, 64 sessions, no cap per client address, 60 s idle timeout, 10 s
+     *         every 2 s, 256 pending messages, 64 sessions, no cap per client address, 256 watchers of
+     *         sources (16 per client address), 60 s idle timeout, 10 s
      *         pipeline timeout, and a memory budget of 40 % of the largest heap (at least 16 MiB)
      */
     public static StreamConfig ofDefaults() {
@@ -132,6 +137,19 @@ public final class StreamConfig {
         return maxSessionsPerClient;
     }
 
+    /** @return how many watchers of sources ({@code /ws/sources/<id>}) may be connected at once, in all */
+    public int maxWatchers() {
+        return maxWatchers;
+    }
+
+    /**
+     * @return how many watchers of sources one client address may have connected at once; {@code 0} means
+     *         no cap per address
+     */
+    public int maxWatchersPerClient() {
+        return maxWatchersPerClient;
+    }
+
     /** @return how long a session may go without a frame before it is closed with 1001 */
     public Duration idleTimeout() {
         return idleTimeout;
@@ -173,6 +191,8 @@ public final class StreamConfig {
         values.put(StreamSetting.MAX_PENDING_MESSAGES, maxPendingMessages);
         values.put(StreamSetting.MAX_SESSIONS, maxSessions);
         values.put(StreamSetting.MAX_SESSIONS_PER_CLIENT, maxSessionsPerClient);
+        values.put(StreamSetting.MAX_WATCHERS, maxWatchers);
+        values.put(StreamSetting.MAX_WATCHERS_PER_CLIENT, maxWatchersPerClient);
         values.put(StreamSetting.IDLE_TIMEOUT, idleTimeout);
         values.put(StreamSetting.PIPELINE_TIMEOUT, pipelineTimeout);
         values.put(StreamSetting.MEMORY_BUDGET_BYTES, memoryBudgetBytes);
@@ -320,6 +340,23 @@ public final class StreamConfig {
          */
         public Builder maxSessionsPerClient(int sessions) {
             return set(StreamSetting.MAX_SESSIONS_PER_CLIENT, sessions);
+        }
+
+        /**
+         * @param watchers watchers of sources that may be connected at once, in all (1 to 100000)
+         * @return this builder
+         */
+        public Builder maxWatchers(int watchers) {
+            return set(StreamSetting.MAX_WATCHERS, watchers);
+        }
+
+        /**
+         * @param watchers watchers of sources one client address may have connected at once (1 to 100000),
+         *                 or 0 for no cap
+         * @return this builder
+         */
+        public Builder maxWatchersPerClient(int watchers) {
+            return set(StreamSetting.MAX_WATCHERS_PER_CLIENT, watchers);
         }
 
         /**

@@ -62,6 +62,8 @@ public final class StreamEngine implements AutoCloseable {
     private final BackpressurePolicy realtime;
     private final BackpressurePolicy lossless;
     private final SessionSlots slots;
+    /** Watchers of sources: WebSockets like sessions, counted apart so neither crowds out the other. */
+    private final SessionSlots watcherSlots;
     private final ConcurrentHashMap<String, EngineSession> sessions = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Admission> pendingAdmissions = new ConcurrentLinkedQueue<>();
     private final Object endedSignal = new Object();
@@ -91,6 +93,7 @@ public final class StreamEngine implements AutoCloseable {
         this.realtime = b.policy != null ? b.policy : BackpressurePolicy.latestFrameWins(config.queueDepth());
         this.lossless = BackpressurePolicy.boundedFifo(config.losslessQueueDepth());
         this.slots = new SessionSlots(config.maxSessions(), config.maxSessionsPerClient());
+        this.watcherSlots = new SessionSlots(config.maxWatchers(), config.maxWatchersPerClient());
         this.memory = new MemoryBudget(config.memoryBudgetBytes());
         this.services = new SessionServices(config, clock, listener, validator, executor, watch, memory, this::ended);
         this.sweeper = ownPool == null ? null : Executors.newSingleThreadScheduledExecutor(task -> {
@@ -211,6 +214,39 @@ public final class StreamEngine implements AutoCloseable {
             session.shutdown(); // the server began stopping during the handshake
         }
         return session;
+    }
+
+    /**
+     * Decides on a watcher of a source ({@code /ws/sources/<id>}): call it once the watcher is
+     * authorized and its client address known, before subscribing it to the feed. An admitted
+     * watcher holds a place until the transport {@linkplain WatcherAdmission#release() releases} it
+     * when the connection ends; past {@link StreamConfig#maxWatchers()} in all, or
+     * {@link StreamConfig#maxWatchersPerClient()} from this client, it is refused with
+     * {@code server_busy}.
+     *
+     * @param client the client's address (behind trusted proxies, the forwarded one); {@literal null} when unknown
+     * @return the verdict, never {@literal null}
+     */
+    public WatcherAdmission admitWatcher(String client) {
+        String address = client == null || client.isBlank() ? "unknown" : client;
+        if (!watcherSlots.take()) {
+            return WatcherAdmission.refused("the server is at its limit of " + config.maxWatchers()
+                    + " watchers; try again later");
+        }
+        if (!watcherSlots.takeForClient(address)) {
+            watcherSlots.give();
+            return WatcherAdmission.refused("your address has " + config.maxWatchersPerClient()
+                    + " watchers open, the limit per client; try again later");
+        }
+        return WatcherAdmission.admitted(() -> {
+            watcherSlots.giveForClient(address);
+            watcherSlots.give();
+        });
+    }
+
+    /** @return watchers of sources admitted and not yet released */
+    public int watchers() {
+        return watcherSlots.taken();
     }
 
     /**

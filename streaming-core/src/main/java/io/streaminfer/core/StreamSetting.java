@@ -73,6 +73,20 @@ public final class StreamSetting<T extends Comparable<? super T>> {
     public static final StreamSetting<Integer> MAX_SESSIONS_PER_CLIENT = count(Integer.class, "maxSessionsPerClient",
             "STREAM_MAX_SESSIONS_PER_CLIENT", 0, 0, 100_000, Integer::valueOf);
 
+    /**
+     * Watchers of sources ({@code /ws/sources/<id>}) connected at once, across all sources; the next
+     * watcher gets {@code server_busy}. Watchers are WebSockets like streams, so they are capped too.
+     */
+    public static final StreamSetting<Integer> MAX_WATCHERS = count(Integer.class, "maxWatchers",
+            "STREAM_MAX_WATCHERS", 256, 1, 100_000, Integer::valueOf);
+
+    /**
+     * Watchers one client address may have connected at once (behind trusted proxies, the forwarded
+     * address), so that one client cannot take every watcher place; {@code 0} sets no cap.
+     */
+    public static final StreamSetting<Integer> MAX_WATCHERS_PER_CLIENT = count(Integer.class, "maxWatchersPerClient",
+            "STREAM_MAX_WATCHERS_PER_CLIENT", 16, 0, 100_000, Integer::valueOf);
+
     /** How long a session may go without a frame before it is closed with 1001; the variable takes seconds. */
     public static final StreamSetting<Duration> IDLE_TIMEOUT = new StreamSetting<>(Duration.class, "idleTimeout",
             "STREAM_IDLE_TIMEOUT_S", "a whole number of seconds", Duration.ofSeconds(60), Duration.ofSeconds(1), false,
@@ -95,8 +109,8 @@ public final class StreamSetting<T extends Comparable<? super T>> {
 
     private static final List<StreamSetting<?>> ALL = List.of(MAX_FRAME_BYTES, MAX_FRAME_PIXELS, QUEUE_DEPTH,
             LOSSLESS_QUEUE_DEPTH, RATE_WINDOW, DROP_THRESHOLD, SLOWDOWN_THRESHOLD, MAX_CONSECUTIVE_FAILURES,
-            SLOW_DOWN_INTERVAL, MAX_PENDING_MESSAGES, MAX_SESSIONS, MAX_SESSIONS_PER_CLIENT, IDLE_TIMEOUT,
-            PIPELINE_TIMEOUT, MEMORY_BUDGET_BYTES);
+            SLOW_DOWN_INTERVAL, MAX_PENDING_MESSAGES, MAX_SESSIONS, MAX_SESSIONS_PER_CLIENT, MAX_WATCHERS,
+            MAX_WATCHERS_PER_CLIENT, IDLE_TIMEOUT, PIPELINE_TIMEOUT, MEMORY_BUDGET_BYTES);
 
     private final Class<T> type;
     private final String property;

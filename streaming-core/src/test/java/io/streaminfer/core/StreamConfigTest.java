@@ -99,7 +99,7 @@ class StreamConfigTest {
                     .as("variable %s declared once", variable).isTrue());
             setting.variable().ifPresent(variable -> assertThat(variable).startsWith("STREAM_"));
         }
-        assertThat(StreamSetting.all()).hasSize(15);
+        assertThat(StreamSetting.all()).hasSize(17);
     }
 
     private static <T extends Comparable<? super T>> void assertDefault(StreamSetting<T> setting, StreamConfig config) {

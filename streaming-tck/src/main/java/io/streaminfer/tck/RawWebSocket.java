@@ -361,6 +361,14 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * @return whether bytes from the server are waiting to be read, without blocking
+     * @throws IOException when the connection is broken
+     */
+    public boolean hasInput() throws IOException {
+        return in.available() > 0;
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -3,6 +3,7 @@ package io.streaminfer.tck;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streaminfer.core.SourceFeeds;
+import io.streaminfer.core.StreamConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.streaminfer.tck.ErrorMessages.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  *
  * <p><b>Writing a kit subclass.</b> Extend this class in a {@code *IntegrationTest} and implement
  * {@link #start(KitSettings, SourceFeeds)}: start your server on 127.0.0.1 and port 0 with the given
- * feeds (your builder's {@code sources(feeds)}), requiring {@link KitSettings#authToken()} when
+ * feeds (your builder's {@code sources(feeds)}) and an engine built with {@link KitSettings#stream()}
+ * (it counts watchers against their caps), requiring {@link KitSettings#authToken()} when
  * present ({@code AccessPolicy.of(Set.of(), false, token)}), and return it as a
  * {@link ServerUnderTest} whose {@code streamUri()} names its host and bound port; the kit watches
  * at {@code /ws/sources/<id>} on that host and port. The kit starts at most one server per settings,
@@ -67,7 +70,8 @@ public abstract class SourceWatchCompatibilityKit {
     /**
      * Starts a server for the kit: see the class documentation.
      *
-     * @param settings what the server runs with; for this kit only {@link KitSettings#authToken()} matters
+     * @param settings what the server runs with; for this kit {@link KitSettings#authToken()} and the engine's
+     *                 watcher caps in {@link KitSettings#stream()} ({@code maxWatchers}, {@code maxWatchersPerClient})
      * @param feeds    the sources to serve at {@code /ws/sources/<id>}
      * @return the running server, never {@literal null}
      * @throws Exception when it does not start
@@ -487,6 +491,142 @@ public abstract class SourceWatchCompatibilityKit {
 
                 assertThat(next(byQuery, RawWebSocket.TEXT).text()).isEqualTo(result(id, 1));
                 assertThat(next(byHeader, RawWebSocket.TEXT).text()).isEqualTo(result(id, 1));
+            }
+        }
+    }
+
+    /**
+     * Watchers are WebSockets like streams, so the server caps them like streams: past
+     * {@code maxWatchers} in all, or {@code maxWatchersPerClient} from one address, a watcher is
+     * refused as a stream past {@code maxSessions} is, and one that leaves frees its place. Each
+     * test runs its own server (its own caps), so places other tests left are never in the count.
+     */
+    @Nested
+    @DisplayName("Limits: watchers are capped in all and per client address (server_busy, 1013); one that leaves frees its place")
+    class WatcherLimits {
+
+        private ServerUnderTest capped(int maxWatchers, int perClient) {
+            return server(KitSettings.defaults().withStream(StreamConfig.builder()
+                    .maxFrameBytes(KitSettings.DEFAULT_MAX_FRAME_BYTES)
+                    .maxWatchers(maxWatchers).maxWatchersPerClient(perClient).build()));
+        }
+
+        /** Reads a refused watcher to its close: server_busy, then 1013, and it was never subscribed. */
+        private void assertBusy(RawWebSocket watcher) throws IOException {
+            List<RawWebSocket.Frame> frames = untilClosed(watcher);
+
+            assertThat(frames).as("an error, then the close frame").hasSize(2);
+            assertError(json(frames.get(0)), "server_busy");
+            assertThat(frames.get(1).closeCode()).isEqualTo(1013);
+        }
+
+        /**
+         * Connects watchers until one is subscribed: a place frees once the server has seen the end
+         * of a connection, which the client cannot see, so attempts refused meanwhile are read to
+         * their close (server_busy, 1013) and retried, within {@link Timeouts#CLOSE}.
+         */
+        private RawWebSocket watchOnceFree(ServerUnderTest server, String id) {
+            AtomicReference<RawWebSocket> admitted = new AtomicReference<>();
+            await().atMost(Timeouts.CLOSE).until(() -> {
+                int before = feeds.watchers(id);
+                RawWebSocket attempt = connect(server, 0).upgradeTo(target(id, ""));
+                await().atMost(Timeouts.CONNECT).until(() -> feeds.watchers(id) > before || attempt.hasInput());
+                if (feeds.watchers(id) > before) {
+                    admitted.set(attempt);
+                    return true;
+                }
+                try (attempt) {
+                    assertBusy(attempt);
+                }
+                return false;
+            });
+            return admitted.get();
+        }
+
+        @Test
+        @DisplayName("past maxWatchers the next watcher gets server_busy and 1013, the others keep their results; after one leaves a new one is accepted")
+        void totalCap() throws IOException {
+            String id = newSource();
+            ServerUnderTest server = capped(3, 0);
+            List<RawWebSocket> watchers = new ArrayList<>();
+            try {
+                for (int n = 0; n < 3; n++) {
+                    watchers.add(watch(server, id, ""));
+                }
+
+                try (RawWebSocket extra = connect(server, 0).upgradeTo(target(id, ""))) {
+                    assertBusy(extra);
+                }
+                assertThat(feeds.watchers(id)).as("watchers subscribed").isEqualTo(3);
+                feeds.publish(id, result(id, 1), null);
+                for (RawWebSocket watcher : watchers) {
+                    assertThat(next(watcher, RawWebSocket.TEXT).text()).isEqualTo(result(id, 1));
+                }
+
+                watchers.remove(0).finishClose();
+                watchers.add(watchOnceFree(server, id));
+
+                assertThat(feeds.watchers(id)).isEqualTo(3);
+                try (RawWebSocket extra = connect(server, 0).upgradeTo(target(id, ""))) {
+                    assertBusy(extra); // the newcomer took the freed place: the cap holds again
+                }
+            } finally {
+                for (RawWebSocket watcher : watchers) {
+                    watcher.close();
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("past maxWatchersPerClient an address gets server_busy and 1013; another address still gets in")
+        void perClientCap() throws IOException {
+            String id = newSource();
+            ServerUnderTest server = capped(100, 2);
+            try (RawWebSocket first = watch(server, id, "");
+                 RawWebSocket second = watch(server, id, "")) {
+                try (RawWebSocket third = connect(server, 0).upgradeTo(target(id, ""))) {
+                    assertBusy(third);
+                }
+
+                try (RawWebSocket other = RawWebSocket.connectFrom("127.0.0.2", server.streamUri().getPort())
+                        .upgradeTo(target(id, ""))) {
+                    await().atMost(Timeouts.CONNECT).until(() -> feeds.watchers(id) == 3);
+                }
+            }
+        }
+
+        @Test
+        @DisplayName("a watcher frees its place however it leaves: a close, a reset, a dropped connection, its source removed")
+        void everyWayOutFreesThePlace() throws IOException {
+            String id = newSource();
+            String removed = newSource();
+            ServerUnderTest server = capped(4, 0);
+            RawWebSocket closing = watch(server, id, "");
+            RawWebSocket resetting = watch(server, id, "");
+            RawWebSocket dropping = watch(server, id, "");
+            RawWebSocket ofRemoved = watch(server, removed, "");
+
+            closing.finishClose();
+            closing.close();
+            resetting.reset();
+            dropping.close();
+            feeds.closeWatchers(removed, 1001, "source removed");
+            untilClosed(ofRemoved);
+            ofRemoved.close();
+
+            // all four places free again: four new watchers get in, the fifth does not
+            List<RawWebSocket> again = new ArrayList<>();
+            try {
+                for (int n = 0; n < 4; n++) {
+                    again.add(watchOnceFree(server, id));
+                }
+                try (RawWebSocket extra = connect(server, 0).upgradeTo(target(id, ""))) {
+                    assertBusy(extra);
+                }
+            } finally {
+                for (RawWebSocket watcher : again) {
+                    watcher.close();
+                }
             }
         }
     }

@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * above 0, at most that many per client address. The global slot is taken when a handshake is
  * admitted (in arrival order; the client's address may not be known yet), the client's slot when
  * its session opens; both are given back when the session ends or its handshake is abandoned.
+ * The engine keeps a second set for watchers of sources, taken and given back together.
  * Thread-safe.
  */
 public final class SessionSlots {
-
 
     private final int maxSessions;
     private final int perClient;
