@@ -391,8 +391,11 @@ public final class JettyStreamingServer implements TransportServer {
         private final int max;
         private final Connector connector;
         private final ConnectionLimits pending;
+        /** How soon room is looked for again while the cap holds and no connection could be closed. */
+        private static final long RETRY_MS = 100;
         private long lastLoggedNanos;
         private boolean logged;
+        private volatile boolean limited;
 
         LoggedConnectionLimit(int max, Connector connector, ConnectionLimits pending) {
             super(max, connector);
@@ -412,8 +415,28 @@ public final class JettyStreamingServer implements TransportServer {
                         + " not yet a WebSocket is closed to make room (logged at most once a minute)");
             }
             super.limit();
+            limited = true;
             // called under Jetty's lock, which the close's onClosed takes again: close from another thread
-            connector.getExecutor().execute(pending::evictOnePending);
+            connector.getExecutor().execute(this::makeRoom);
+        }
+
+        @Override
+        protected void unlimit() {
+            limited = false;
+            super.unlimit();
+        }
+
+        /**
+         * Closes the oldest connection not yet a WebSocket; while the cap holds and there is none,
+         * tries again shortly: the connections that reached the cap are booked when Jetty opens
+         * them, which may come after this (seen in CI: nothing to evict, and the backlog waited for
+         * the handshake timeout).
+         */
+        private void makeRoom() {
+            if (limited && !pending.evictOnePending()) {
+                connector.getScheduler().schedule(() -> connector.getExecutor().execute(this::makeRoom),
+                        RETRY_MS, TimeUnit.MILLISECONDS);
+            }
         }
     }
 
