@@ -338,6 +338,28 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * After the server's close frame: answers it with our close, then reads until the server hangs
+     * up, and says how: {@code "end of stream"} (an orderly close, everything we sent was read) or
+     * {@code "reset"} (the server closed with our bytes unread, and what it had sent but we had
+     * not read yet may be lost).
+     *
+     * @return {@code "end of stream"} or {@code "reset"}
+     * @throws IOException when a read times out, or a frame comes after the close frame
+     */
+    public String finishCloseOrderly() throws IOException {
+        write(masked(0x80 | CLOSE, new byte[] {0x03, (byte) 0xE8}));
+        try {
+            int b = in.read();
+            if (b >= 0) {
+                throw new IOException("the server sent more after its close frame");
+            }
+            return "end of stream";
+        } catch (SocketException e) {
+            return "reset";
+        }
+    }
+
     private int readByte() throws IOException {
         int b = in.read();
         if (b < 0) {
