@@ -126,7 +126,8 @@ public final class JettyStreamingServer implements TransportServer {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // ends connections in order: Jetty closes as soon as an error close frame is out (LingeringConnector)
+        ServerConnector connector = new LingeringConnector(server, new HttpConnectionFactory(http));
         connector.setHost(b.host);
         connector.setPort(b.port);
         // Jetty's own limit caps the total (newcomers wait in the backlog); ours caps connections not
