@@ -1,5 +1,7 @@
 package io.streaminfer.app;
 
+import io.streaminfer.protocol.SameOrigin;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -101,17 +103,7 @@ public final class ManagementAccess {
         if (tokenDigest != null) {
             return true;
         }
-        if (host == null) {
-            return false;
-        }
-        String name = host.trim();
-        if (name.startsWith("[")) {
-            int end = name.indexOf(']');
-            name = end < 0 ? "" : name.substring(1, end);
-        } else if (name.indexOf(':') >= 0 && name.indexOf(':') == name.lastIndexOf(':')) {
-            name = name.substring(0, name.indexOf(':'));
-        }
-        return !name.isEmpty() && BindAddress.isLoopback(name);
+        return SameOrigin.hostName(host).filter(BindAddress::isLoopback).isPresent();
     }
 
     private static byte[] digest(String text) {

@@ -1,6 +1,7 @@
 package io.streaminfer.protocol;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Whether a browser's {@code Origin} header names the server the request was sent to, as the
@@ -40,6 +41,20 @@ public final class SameOrigin {
         Authority page = Authority.parse(value.substring(value.indexOf("://") + 3), defaultPort);
         Authority server = Authority.parse(host.trim().toLowerCase(Locale.ROOT), defaultPort);
         return page != null && server != null && page.equals(server);
+    }
+
+    /**
+     * @param host a {@code Host} header as sent, or {@literal null}
+     * @return the host it names, in lower case, an IPv6 literal without its brackets; empty when
+     *         there is none or it does not parse (as {@link #matches} reads it), never {@literal null}
+     */
+    public static Optional<String> hostName(String host) {
+        Authority authority = host == null ? null : Authority.parse(host.trim().toLowerCase(Locale.ROOT), 80);
+        if (authority == null) {
+            return Optional.empty();
+        }
+        String name = authority.host();
+        return Optional.of(name.startsWith("[") ? name.substring(1, name.length() - 1) : name);
     }
 
     /** A host and a port, from {@code host}, {@code host:port}, {@code [v6]} or {@code [v6]:port}. */

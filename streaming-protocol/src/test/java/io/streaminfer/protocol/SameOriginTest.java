@@ -75,4 +75,12 @@ class SameOriginTest {
         assertThat(required.watcherOriginAllowed(null, "cams.example:8080")).isFalse();
         assertThat(required.watcherOriginAllowed("http://cams.example:8080", "cams.example:8080")).isTrue();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "Host: {0} names {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "127.0.0.1:9090|127.0.0.1", "LocalHost|localhost", "[::1]:9090|::1", "[::1]|::1",
+            "[::1|-", "::1|-", ":9090|-", "''|-", "host:port|-", "a/b|-"})
+    void hostName(String host, String name) {
+        assertThat(SameOrigin.hostName(host)).isEqualTo("-".equals(name) ? java.util.Optional.empty() : java.util.Optional.of(name));
+    }
 }
