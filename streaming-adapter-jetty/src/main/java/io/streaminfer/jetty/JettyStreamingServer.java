@@ -351,7 +351,7 @@ public final class JettyStreamingServer implements TransportServer {
                 return;
             }
             EndPoint endPoint = connection.getEndPoint();
-            ConnectionLimits.Decision decision = pending.admit(peer(endPoint), endPoint::close);
+            ConnectionLimits.Decision decision = pending.admit(ConnectionLimits.addressOf(endPoint.getRemoteSocketAddress()), endPoint::close);
             decision.closeEvicted();
             ConnectionLimits.Ticket ticket = decision.admitted(); // never refused: Jetty's own limit caps the total
             tickets.put(endPoint, ticket);
@@ -368,15 +368,6 @@ public final class JettyStreamingServer implements TransportServer {
                     ticket.closed(); // closed, or upgraded: no longer pending either way
                 }
             });
-        }
-
-        /** The peer's address as the socket sees it: forwarding headers are not read before a handshake. */
-        private static String peer(EndPoint endPoint) {
-            SocketAddress address = endPoint.getRemoteSocketAddress();
-            if (address instanceof InetSocketAddress inet) {
-                return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-            }
-            return String.valueOf(address);
         }
     }
 

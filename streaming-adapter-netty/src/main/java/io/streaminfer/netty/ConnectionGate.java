@@ -8,8 +8,6 @@ import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.streaminfer.protocol.ConnectionLimits;
 
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -38,7 +36,7 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         Channel channel = ctx.channel();
-        ConnectionLimits.Decision decision = limits.admit(peer(channel.remoteAddress()), channel::close);
+        ConnectionLimits.Decision decision = limits.admit(ConnectionLimits.addressOf(channel.remoteAddress()), channel::close);
         decision.closeEvicted();
         if (decision.refused()) {
             ctx.close();
@@ -79,14 +77,6 @@ final class ConnectionGate extends ChannelInboundHandlerAdapter {
         if (deadline != null) {
             deadline.cancel(false);
         }
-    }
-
-    /** The peer's address as the socket sees it: forwarding headers are not read before a handshake. */
-    private static String peer(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
     }
 
     /** @return connections open now */

@@ -13,7 +13,6 @@ import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,7 +74,7 @@ final class ConnectionGuard extends BaseFilter {
     @Override
     public NextAction handleAccept(FilterChainContext ctx) throws IOException {
         Connection<?> connection = ctx.getConnection();
-        ConnectionLimits.Decision decision = limits.admit(peer(connection), connection::closeSilently);
+        ConnectionLimits.Decision decision = limits.admit(ConnectionLimits.addressOf(connection.getPeerAddress()), connection::closeSilently);
         decision.closeEvicted();
         if (decision.refused()) {
             connection.closeSilently();
@@ -90,14 +89,5 @@ final class ConnectionGuard extends BaseFilter {
             }
         }, handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS));
         return ctx.getInvokeAction();
-    }
-
-    /** The peer's address as the socket sees it: forwarding headers are not read before a handshake. */
-    private static String peer(Connection<?> connection) {
-        Object address = connection.getPeerAddress();
-        if (address instanceof InetSocketAddress inet) {
-            return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
-        }
-        return String.valueOf(address);
     }
 }

@@ -66,6 +66,20 @@ public final class ConnectionLimits {
     }
 
     /**
+     * The address a connection is counted under: its peer's as the socket sees it (forwarding
+     * headers are not read before a handshake), the IP literal when there is one.
+     *
+     * @param peer the connection's remote socket address, possibly {@literal null}
+     * @return its address as text, never {@literal null}
+     */
+    public static String addressOf(Object peer) {
+        if (peer instanceof java.net.InetSocketAddress inet) {
+            return inet.getAddress() == null ? inet.getHostString() : inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(peer);
+    }
+
+    /**
      * The check every transport's builder applies to its per-address cap.
      *
      * @param connections pending connections one address may hold, 0 for no cap
